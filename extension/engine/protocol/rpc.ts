@@ -1,0 +1,167 @@
+/**
+ * A typed, token-protected JSON-over-HTTP RPC on 127.0.0.1. An API is declared once (method, path,
+ * request and response schemas); the server validates requests against it and the client gets
+ * its types from it. Used by every control channel (engine ↔ CLI, fault proxy, portal).
+ */
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { FaultlineError, type ErrorCode } from '../errors';
+
+export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSchema> {
+  method: 'GET' | 'POST';
+  path: string;
+  description: string;
+  request: Req;
+  response: Res;
+}
+
+export type Api = Record<string, Route>;
+
+export function route<Req extends TSchema, Res extends TSchema>(r: Route<Req, Res>): Route<Req, Res> {
+  return r;
+}
+
+export type Handlers<A extends Api> = {
+  [K in keyof A]: (request: Static<A[K]['request']>) => Promise<Static<A[K]['response']>> | Static<A[K]['response']>;
+};
+
+export type Client<A extends Api> = {
+  [K in keyof A]: (request: Static<A[K]['request']>) => Promise<Static<A[K]['response']>>;
+};
+
+export interface WireError {
+  error: { code: ErrorCode; message: string; hint?: string };
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  usage: 400,
+  'unknown-exercise': 404,
+  'control-unauthorized': 401,
+  'not-running': 409,
+};
+
+export function newToken(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && crypto.timingSafeEqual(given, want);
+}
+
+export interface ServedApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function serveApi<A extends Api>(
+  api: A,
+  handlers: Handlers<A>,
+  opts: { token: string; port?: number; maxBodyBytes?: number },
+): Promise<ServedApi> {
+  const byKey = new Map<string, [keyof A, Route]>();
+  for (const [name, r] of Object.entries(api)) byKey.set(`${r.method} ${r.path}`, [name, r]);
+  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(text);
+    };
+    const fail = (status: number, code: ErrorCode, message: string, hint?: string) =>
+      reply(status, { error: { code, message, ...(hint ? { hint } : {}) } } satisfies WireError);
+
+    // Only loopback clients that name a loopback host (defeats DNS rebinding from a browser).
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return fail(403, 'control-unauthorized', 'forbidden host');
+    if (!tokenMatches(req.headers.authorization, opts.token)) {
+      return fail(401, 'control-unauthorized', 'missing or wrong session token', 'read the token from the session state file');
+    }
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const entry = byKey.get(`${req.method ?? 'GET'} ${pathname}`);
+    if (!entry) return fail(404, 'usage', `no such endpoint: ${req.method} ${pathname}`);
+    const [name, r] = entry;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBody) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      void (async () => {
+        let body: unknown = undefined;
+        if (r.method === 'POST') {
+          try {
+            body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+          } catch {
+            return fail(400, 'usage', 'request body is not valid JSON');
+          }
+          if (!Value.Check(r.request, body)) {
+            const first = [...Value.Errors(r.request, body)][0];
+            return fail(400, 'usage', `invalid request${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`);
+          }
+        }
+        try {
+          const handler: (req: unknown) => unknown = handlers[name];
+          const result = await handler(body);
+          reply(200, result ?? {});
+        } catch (err) {
+          if (err instanceof FaultlineError) return fail(STATUS[err.code] ?? 500, err.code, err.message, err.hint);
+          return fail(500, 'control-failed', err instanceof Error ? err.message : String(err));
+        }
+      })();
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function apiClient<A extends Api>(api: A, baseUrl: string, token: string, timeoutMs = 10_000): Client<A> {
+  const client = {} as Record<string, (req: unknown) => Promise<unknown>>;
+  for (const [name, r] of Object.entries(api)) {
+    client[name] = async (request: unknown) => {
+      let res: Response;
+      try {
+        res = await fetch(baseUrl + r.path, {
+          method: r.method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(r.method === 'POST' ? { body: JSON.stringify(request ?? {}) } : {}),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        throw new FaultlineError(
+          'not-running',
+          cause === 'ECONNREFUSED' ? `nothing is listening at ${baseUrl}` : `cannot reach ${baseUrl}: ${(err as Error).message}`,
+        );
+      }
+      const body: unknown = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        const e = (body as Partial<WireError>).error;
+        throw new FaultlineError(e?.code ?? 'control-failed', e?.message ?? `HTTP ${res.status}`, e?.hint);
+      }
+      return body;
+    };
+  }
+  return client as Client<A>;
+}

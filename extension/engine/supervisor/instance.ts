@@ -1,0 +1,250 @@
+/**
+ * One running process of one service: spawn, readiness, crash diagnosis, stop.
+ * Restart policy lives in the supervisor; this class only runs a process once per `start()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LogStreamParser, Ring, type LogRecord } from '../logs';
+import type { CrashReport, InstanceState } from '../protocol/control';
+import { probe } from './probe';
+
+export type { CrashReport, InstanceState } from '../protocol/control';
+
+export interface SpawnSpec {
+  service: string;
+  instance: number;
+  execPath: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Port requested (0 = any); the real one comes from the preload's report. */
+  port: number;
+  healthPath: string;
+  probeTimeoutMs: number;
+  startupTimeoutMs: number;
+  crashFile: string;
+  workspace: string;
+}
+
+export type StartOutcome = { ok: true; port: number; ms: number } | { ok: false; crash?: CrashReport; reason: string };
+
+export class ServiceInstance {
+  state: InstanceState = 'stopped';
+  port = 0;
+  pid: number | undefined;
+  startedAt = 0;
+  healthyAt = 0;
+  lastCrash: CrashReport | undefined;
+  readonly logs = new Ring<LogRecord>(400);
+  private readonly stderrTail = new Ring<string>(30);
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    public spec: SpawnSpec,
+    private readonly onLog: (record: LogRecord) => void,
+    /** Called when the process exits without being asked to (after it was healthy or not). */
+    private readonly onUnexpectedExit: (crash: CrashReport) => void,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Spawn and wait until the health path answers 2xx, the process dies, or the start-up timeout passes. */
+  async start(): Promise<StartOutcome> {
+    const spec = this.spec;
+    this.stopping = false;
+    this.state = 'starting';
+    this.port = spec.port;
+    this.stderrTail.clear();
+    try {
+      fs.rmSync(spec.crashFile, { force: true });
+    } catch {
+      // ignore
+    }
+    this.startedAt = Date.now();
+    this.healthyAt = 0;
+    const child = spawn(spec.execPath, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: process.platform !== 'win32', // own process group: stop() reaches grandchildren too
+      windowsHide: true,
+    });
+    this.child = child;
+    this.pid = child.pid;
+    const listening = new Promise<number>((resolve) => {
+      child.on('message', (msg: unknown) => {
+        const m = msg as { type?: string; port?: number };
+        if (m && m.type === 'faultline:listening' && typeof m.port === 'number') {
+          if (spec.port === 0 || m.port === spec.port) resolve(m.port);
+        }
+      });
+    });
+    const out = new LogStreamParser(spec.service, spec.instance, 'stdout', (r) => this.record(r));
+    const err = new LogStreamParser(spec.service, spec.instance, 'stderr', (r) => {
+      this.stderrTail.push(r.message);
+      this.record(r);
+    });
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
+
+    let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    this.exited = new Promise<void>((resolve) => {
+      let spawnError: Error | undefined;
+      child.on('error', (e) => {
+        spawnError = e;
+        if (child.pid === undefined) {
+          exitInfo = { code: -1, signal: null };
+          this.stderrTail.push(`cannot start ${spec.execPath}: ${e.message}`);
+          resolve();
+        }
+      });
+      child.on('close', (code, signal) => {
+        out.end();
+        err.end();
+        exitInfo = { code, signal };
+        if (spawnError && code === null && signal === null) exitInfo.code = -1;
+        resolve();
+      });
+    });
+    const wasStopping = () => this.stopping;
+    void this.exited.then(() => {
+      this.child = undefined;
+      if (wasStopping()) {
+        this.state = 'stopped';
+        return;
+      }
+      const crash = this.diagnose(exitInfo ?? { code: null, signal: null });
+      this.lastCrash = crash;
+      if (this.state === 'healthy') {
+        this.state = 'crashed';
+        this.onUnexpectedExit(crash);
+      } else {
+        this.state = 'crashed';
+      }
+    });
+
+    const deadline = this.startedAt + spec.startupTimeoutMs;
+    const died = this.exited.then(() => 'died' as const);
+    const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, ms)).unref());
+
+    const port = await Promise.race([listening, died, timeout(deadline - Date.now())]);
+    if (port === 'died') return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
+    if (port === 'timeout') {
+      await this.stop();
+      return { ok: false, reason: `did not start listening within ${spec.startupTimeoutMs} ms` };
+    }
+    this.port = port;
+    let last = '';
+    let delay = 25;
+    while (Date.now() < deadline) {
+      if (this.child === undefined) return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
+      const r = await probe(this.url + spec.healthPath, Math.min(spec.probeTimeoutMs, Math.max(50, deadline - Date.now())));
+      if (r.ok) {
+        this.state = 'healthy';
+        this.healthyAt = Date.now();
+        return { ok: true, port, ms: this.healthyAt - this.startedAt };
+      }
+      last = r.status !== undefined ? `GET ${spec.healthPath} answered ${r.status}` : `GET ${spec.healthPath} failed: ${r.error ?? 'unknown error'}`;
+      const outcome = await Promise.race([died, timeout(delay)]);
+      if (outcome === 'died') return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
+      delay = Math.min(delay * 2, 200);
+    }
+    await this.stop();
+    return { ok: false, reason: `not healthy within ${spec.startupTimeoutMs} ms (${last || 'no answer'})` };
+  }
+
+  /** SIGTERM the process group, SIGKILL after `graceMs`. Resolves when the process is gone. */
+  async stop(graceMs = 3000): Promise<void> {
+    const child = this.child;
+    if (!child || child.pid === undefined) {
+      this.state = this.state === 'failed' ? 'failed' : 'stopped';
+      return;
+    }
+    this.stopping = true;
+    this.state = 'stopping';
+    signalGroup(child, 'SIGCONT'); // a paused process cannot act on SIGTERM
+    signalGroup(child, 'SIGTERM');
+    const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(killer);
+    signalGroup(child, 'SIGKILL'); // leftovers in the group (grandchildren) go too
+    this.state = 'stopped';
+  }
+
+  /** Send a signal to the whole process group (for chaos: pause/resume/kill). */
+  signal(sig: NodeJS.Signals): boolean {
+    return this.child ? signalGroup(this.child, sig) : false;
+  }
+
+  private record(r: LogRecord): void {
+    this.logs.push(r);
+    this.onLog(r);
+  }
+
+  private diagnose(exit: { code: number | null; signal: NodeJS.Signals | null }): CrashReport {
+    const spec = this.spec;
+    const duringStartup = this.healthyAt === 0;
+    const report: CrashReport = {
+      exitCode: exit.code,
+      signal: exit.signal,
+      duringStartup,
+      uptimeMs: Date.now() - this.startedAt,
+      stderrTail: this.stderrTail.tail(20),
+      summary: '',
+    };
+    try {
+      const raw = JSON.parse(fs.readFileSync(spec.crashFile, 'utf8')) as { name: string; message: string; code?: string; stack: string };
+      report.exception = { name: raw.name, message: raw.message, stack: raw.stack, ...(raw.code ? { code: raw.code } : {}) };
+      const location = firstWorkspaceFrame(raw.stack, spec.workspace);
+      if (location) report.location = location;
+    } catch {
+      // no crash file: killed, exited on purpose, or the preload did not load
+    }
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? 'unknown'}`;
+    const when = duringStartup ? ' during start-up' : ` after ${Math.round(report.uptimeMs / 1000)} s`;
+    const why = report.exception
+      ? `: ${report.exception.name}: ${report.exception.message}${report.location ? ` (at ${report.location})` : ''}`
+      : report.stderrTail.length > 0
+        ? `: ${report.stderrTail[report.stderrTail.length - 1]}`
+        : '';
+    report.summary = `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''} ${how}${when}${why}`;
+    return report;
+  }
+}
+
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    if (process.platform !== 'win32') process.kill(-child.pid, sig);
+    else child.kill(sig);
+    return true;
+  } catch {
+    try {
+      return child.kill(sig);
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** "src/alerts/service.ts:42:11" for the first stack frame inside the workspace (not node_modules). */
+export function firstWorkspaceFrame(stack: string, workspace: string): string | undefined {
+  const root = path.resolve(workspace) + path.sep;
+  for (const line of stack.split('\n')) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = (m[1] as string).replace(/^file:\/\//, '');
+    if (file.startsWith(root) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      return `${path.relative(root, file)}:${m[2]}:${m[3]}`;
+    }
+  }
+  // A syntax error's first line is "file:line" without a column.
+  const first = /^(\/[^\n:]+):(\d+)$/m.exec(stack);
+  if (first && (first[1] as string).startsWith(root)) return `${path.relative(root, first[1] as string)}:${first[2]}`;
+  return undefined;
+}

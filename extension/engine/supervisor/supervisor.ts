@@ -1,0 +1,342 @@
+/**
+ * Runs an exercise's services: dependency order, readiness, structured logs, restart with backoff,
+ * clean stop. Knows nothing about any particular exercise — only the manifest's service list.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FaultlineError } from '../errors';
+import type { Install } from '../install';
+import type { LogRecord } from '../logs';
+import type { Exercise, Service } from '../manifest/schema';
+import { renderTemplate, type TemplateContext } from '../manifest/templates';
+import type { Runtime } from '../runtime';
+import type { CrashReport, InstanceStatus, ServiceStatus } from '../protocol/control';
+import { ServiceInstance, type SpawnSpec, type StartOutcome } from './instance';
+
+export type { ServiceStatus } from '../protocol/control';
+
+export interface RestartPolicy {
+  /** Give up after this many crashes in a row (a run shorter than `stableMs` counts as a crash in a row). */
+  maxConsecutive: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  stableMs: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = { maxConsecutive: 5, baseDelayMs: 250, maxDelayMs: 8000, stableMs: 10_000 };
+
+export type SupervisorEvent =
+  | { type: 'starting'; service: string; instance: number }
+  | { type: 'healthy'; service: string; instance: number; url: string; pid: number; ms: number }
+  | { type: 'crashed'; service: string; instance: number; crash: CrashReport; restartInMs?: number }
+  | { type: 'failed'; service: string; instance: number; reason: string; crash?: CrashReport }
+  | { type: 'stopped'; service: string; instance: number };
+
+export interface SupervisorOptions {
+  install: Install;
+  exercise: Exercise;
+  workspace: string;
+  /** Session folder outside the workspace (state, crash reports, timeline). */
+  sessionDir: string;
+  runtime: Runtime;
+  onLog?: (record: LogRecord) => void;
+  onEvent?: (event: SupervisorEvent) => void;
+  restart?: Partial<RestartPolicy>;
+}
+
+interface Slot {
+  instance: ServiceInstance;
+  restarts: number;
+  consecutive: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** Services grouped in start order: every service comes after the services it depends on. */
+export function startWaves(services: readonly Service[]): Service[][] {
+  const done = new Set<string>();
+  const left = [...services];
+  const waves: Service[][] = [];
+  while (left.length > 0) {
+    const wave = left.filter((s) => (s.dependsOn ?? []).every((d) => done.has(d)));
+    if (wave.length === 0) throw new FaultlineError('invalid-manifest', `dependency cycle among: ${left.map((s) => s.name).join(', ')}`);
+    waves.push(wave);
+    for (const s of wave) {
+      done.add(s.name);
+      left.splice(left.indexOf(s), 1);
+    }
+  }
+  return waves;
+}
+
+export class Supervisor {
+  private readonly slots = new Map<string, Slot[]>();
+  private readonly policy: RestartPolicy;
+  private stopped = false;
+  private readonly preload: string;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.policy = { ...DEFAULT_RESTART, ...opts.restart };
+    this.preload = path.join(opts.install.serversDir, 'preload.js');
+  }
+
+  /** Start every service in dependency order. On failure everything started is stopped again. */
+  async start(): Promise<void> {
+    if (!fs.existsSync(this.preload)) {
+      throw new FaultlineError('io', `Faultline is not built: ${this.preload} is missing`, 'run `npm run build` in the Faultline folder');
+    }
+    fs.mkdirSync(path.join(this.opts.sessionDir, 'run'), { recursive: true });
+    for (const wave of startWaves(this.opts.exercise.services)) {
+      const results = await Promise.all(wave.map((s) => this.startService(s)));
+      const failed = results.find((r) => r !== undefined);
+      if (failed) {
+        await this.stop();
+        throw failed;
+      }
+    }
+  }
+
+  /** Stop all services, dependents first; `graceMs` before SIGKILL (0 = kill at once). */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopped = true;
+    const waves = startWaves(this.opts.exercise.services).reverse();
+    for (const wave of waves) {
+      await Promise.all(
+        wave.flatMap((s) =>
+          (this.slots.get(s.name) ?? []).map(async (slot) => {
+            if (slot.timer) clearTimeout(slot.timer);
+            const wasRunning = slot.instance.pid !== undefined && slot.instance.state !== 'stopped';
+            await slot.instance.stop(graceMs);
+            if (wasRunning) this.emit({ type: 'stopped', service: s.name, instance: slot.instance.spec.instance });
+          }),
+        ),
+      );
+    }
+  }
+
+  /** Restart one service (all replicas) on request, e.g. after the candidate changed code. */
+  async restart(name: string): Promise<void> {
+    const service = this.service(name);
+    for (const slot of this.slots.get(name) ?? []) {
+      if (slot.timer) clearTimeout(slot.timer);
+      await slot.instance.stop();
+      slot.consecutive = 0;
+    }
+    const failure = await this.startService(service);
+    if (failure) throw failure;
+  }
+
+  status(): ServiceStatus[] {
+    return this.opts.exercise.services.map((s) => {
+      const slots = this.slots.get(s.name) ?? [];
+      const instances = slots.map<InstanceStatus>((slot) => ({
+        instance: slot.instance.spec.instance,
+        state: slot.instance.state,
+        pid: slot.instance.state === 'stopped' || slot.instance.state === 'failed' ? null : (slot.instance.pid ?? null),
+        port: slot.instance.port,
+        url: slot.instance.url,
+        restarts: slot.restarts,
+        ...(slot.instance.lastCrash ? { lastCrash: slot.instance.lastCrash } : {}),
+      }));
+      const status: ServiceStatus = {
+        name: s.name,
+        title: s.title ?? s.name,
+        role: s.role,
+        url: instances[0]?.url ?? '',
+        urls: instances.map((i) => i.url),
+        health: s.health.path,
+        instances,
+      };
+      if (s.database) status.database = path.resolve(this.opts.workspace, s.database.path);
+      return status;
+    });
+  }
+
+  /** Recent log records of a service (all replicas), oldest first. */
+  logTail(name: string, n = 40): LogRecord[] {
+    return (this.slots.get(name) ?? [])
+      .flatMap((slot) => slot.instance.logs.tail(n))
+      .sort((a, b) => a.time - b.time)
+      .slice(-n);
+  }
+
+  private service(name: string): Service {
+    const s = this.opts.exercise.services.find((x) => x.name === name);
+    if (!s) {
+      const known = this.opts.exercise.services.map((x) => x.name).join(', ');
+      throw new FaultlineError('usage', `unknown service "${name}"`, `services of this exercise: ${known}`);
+    }
+    return s;
+  }
+
+  private emit(event: SupervisorEvent): void {
+    this.opts.onEvent?.(event);
+  }
+
+  private log(service: string, instance: number, level: LogRecord['level'], message: string): void {
+    this.opts.onLog?.({ time: Date.now(), service, instance, level, stream: 'supervisor', message });
+  }
+
+  private templateContext(): TemplateContext {
+    const services = new Map<string, { url: string; port: number; urls: string[] }>();
+    for (const [name, slots] of this.slots) {
+      const healthy = slots.filter((s) => s.instance.port > 0);
+      const first = healthy[0];
+      if (first) services.set(name, { url: first.instance.url, port: first.instance.port, urls: healthy.map((s) => s.instance.url) });
+    }
+    return { workspace: this.opts.workspace, session: this.opts.sessionDir, exercise: this.opts.exercise.id, services };
+  }
+
+  private buildSpec(service: Service, n: number, port?: number): SpawnSpec {
+    const { install, runtime, workspace, sessionDir } = this.opts;
+    const cwd = path.resolve(workspace, service.cwd ?? '.');
+    const entry =
+      service.role === 'candidate' ? path.resolve(cwd, service.entry) : path.join(install.serversDir, `${service.entry}.js`);
+    if (!fs.existsSync(entry)) {
+      throw new FaultlineError(
+        'service-failed',
+        `cannot start ${service.name}: ${service.role === 'candidate' ? 'entry file' : 'bundled server'} not found: ${entry}`,
+        service.role === 'candidate' ? 'was the file renamed or deleted? restore it with git' : 'run `npm run build`',
+      );
+    }
+    const basePort = service.port ?? 0;
+    const requested = port ?? (basePort === 0 ? 0 : basePort + (n - 1));
+    const ctx = this.templateContext();
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && !k.startsWith('FAULTLINE_') && k !== 'NODE_OPTIONS') env[k] = v;
+    }
+    const crashFile = path.join(sessionDir, 'run', `${service.name}-${n}.crash.json`);
+    Object.assign(env, runtime.env, {
+      PORT: String(requested),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      FAULTLINE_SERVICE: service.name,
+      FAULTLINE_INSTANCE: String(n),
+      FAULTLINE_CRASH_FILE: crashFile,
+    });
+    if (service.database) {
+      const db = path.resolve(workspace, service.database.path);
+      fs.mkdirSync(path.dirname(db), { recursive: true });
+      env['DATABASE_PATH'] = db;
+    }
+    for (const [k, v] of Object.entries(service.env ?? {})) env[k] = renderTemplate(v, ctx);
+    return {
+      service: service.name,
+      instance: n,
+      execPath: runtime.execPath,
+      args: ['--require', this.preload, ...(service.nodeArgs ?? []), entry, ...(service.args ?? [])],
+      cwd,
+      env,
+      port: requested,
+      healthPath: service.health.path,
+      probeTimeoutMs: service.health.timeoutMs ?? 1000,
+      startupTimeoutMs: service.health.startupTimeoutMs ?? 30_000,
+      crashFile,
+      workspace,
+    };
+  }
+
+  /**
+   * Starts all replicas of a service. A restart keeps each replica's port, so URLs handed out
+   * earlier stay valid. Resolves with an error describing the first failure, if any.
+   */
+  private async startService(service: Service): Promise<FaultlineError | undefined> {
+    const replicas = service.replicas ?? 1;
+    let slots = this.slots.get(service.name);
+    try {
+      if (!slots) {
+        slots = [];
+        for (let n = 1; n <= replicas; n++) {
+          const instance = new ServiceInstance(
+            this.buildSpec(service, n),
+            (r) => this.opts.onLog?.(r),
+            (crash) => this.recover(service, n, crash),
+          );
+          slots.push({ instance, restarts: 0, consecutive: 0 });
+        }
+        this.slots.set(service.name, slots);
+      } else {
+        for (const slot of slots) slot.instance.spec = this.buildSpec(service, slot.instance.spec.instance, slot.instance.port || undefined);
+      }
+    } catch (err) {
+      return err instanceof FaultlineError ? err : new FaultlineError('service-failed', String(err));
+    }
+    this.stopped = false;
+    const failures = await Promise.all(
+      slots.map(async (slot) => {
+        const outcome = await this.startSlot(service, slot);
+        return outcome.ok ? undefined : this.startFailure(service, slot, outcome);
+      }),
+    );
+    return failures.find((f) => f !== undefined);
+  }
+
+  private async startSlot(service: Service, slot: Slot): Promise<StartOutcome> {
+    const n = slot.instance.spec.instance;
+    this.emit({ type: 'starting', service: service.name, instance: n });
+    const outcome = await slot.instance.start();
+    if (outcome.ok) {
+      this.emit({ type: 'healthy', service: service.name, instance: n, url: slot.instance.url, pid: slot.instance.pid ?? 0, ms: outcome.ms });
+    }
+    return outcome;
+  }
+
+  private startFailure(service: Service, slot: Slot, outcome: Extract<StartOutcome, { ok: false }>): FaultlineError {
+    const n = slot.instance.spec.instance;
+    slot.instance.state = 'failed';
+    const crash = outcome.crash;
+    this.emit({ type: 'failed', service: service.name, instance: n, reason: outcome.reason, ...(crash ? { crash } : {}) });
+    const tail = this.logTail(service.name, 30)
+      .map((r) => `${r.level.toUpperCase().padEnd(5)} ${r.message}`)
+      .join('\n');
+    if (crash?.exception?.code === 'EADDRINUSE') {
+      return new FaultlineError(
+        'port-in-use',
+        `${service.name} could not listen on port ${slot.instance.spec.port}: the port is already in use`,
+        `stop whatever uses port ${slot.instance.spec.port}, or set "port": 0 for ${service.name} in the manifest`,
+        tail,
+      );
+    }
+    return new FaultlineError(
+      'service-failed',
+      `${service.name} failed to start: ${outcome.reason}`,
+      crash?.location ? `look at ${crash.location} in the workspace` : 'see the log tail below',
+      crash?.exception ? `${crash.exception.stack}\n\n--- last log lines ---\n${tail}` : tail,
+    );
+  }
+
+  /** Crash after a healthy start: restart with exponential backoff, give up after too many in a row. */
+  private recover(service: Service, n: number, crash: CrashReport): void {
+    const slot = this.slots.get(service.name)?.[n - 1];
+    if (!slot || this.stopped) return;
+    slot.consecutive = crash.uptimeMs >= this.policy.stableMs ? 1 : slot.consecutive + 1;
+    if (slot.consecutive > this.policy.maxConsecutive) {
+      slot.instance.state = 'failed';
+      const reason = `crashed ${slot.consecutive - 1} times in a row; not restarting until asked (last: ${crash.summary})`;
+      this.log(service.name, n, 'error', reason);
+      this.emit({ type: 'failed', service: service.name, instance: n, reason, crash });
+      return;
+    }
+    const delay = Math.min(this.policy.baseDelayMs * 2 ** (slot.consecutive - 1), this.policy.maxDelayMs);
+    slot.instance.state = 'backoff';
+    this.log(service.name, n, 'error', `${crash.summary}; restarting in ${delay} ms`);
+    this.emit({ type: 'crashed', service: service.name, instance: n, crash, restartInMs: delay });
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      if (this.stopped) return;
+      slot.restarts++;
+      try {
+        slot.instance.spec = this.buildSpec(service, n, slot.instance.port || undefined);
+      } catch (err) {
+        slot.instance.state = 'failed';
+        this.emit({ type: 'failed', service: service.name, instance: n, reason: String(err) });
+        return;
+      }
+      void this.startSlot(service, slot).then((outcome) => {
+        if (outcome.ok || this.stopped) return;
+        const next: CrashReport = outcome.crash ?? { ...crash, uptimeMs: 0, summary: `${service.name} ${outcome.reason}` };
+        this.recover(service, n, next);
+      });
+    }, delay);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Loaded with `--require` into every service process the supervisor starts. It never touches the
+ * candidate's source; it only observes and guards the process from the outside:
+ *
+ * - listen guard: servers bind 127.0.0.1 even when the code asks for every interface, and the
+ *   bound port is reported to the supervisor (so services can listen on port 0);
+ * - crash report: an uncaught start-up exception is written synchronously to FAULTLINE_CRASH_FILE
+ *   (stack included) before Node prints it and exits;
+ * - orphan watchdog: when the supervisor disappears (even after kill -9) the service exits, also
+ *   when its main thread is stuck in an endless loop (the check runs on a worker thread).
+ *
+ * Plain Node APIs only: this file is bundled on its own and runs on any Node ≥ 18 or Electron.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { Worker } from 'node:worker_threads';
+
+const LOOPBACK = '127.0.0.1';
+
+interface ListeningMessage {
+  type: 'faultline:listening';
+  port: number;
+  address: string;
+}
+
+function send(message: ListeningMessage): void {
+  if (typeof process.send === 'function' && process.connected) {
+    try {
+      process.send(message);
+    } catch {
+      // supervisor gone: the watchdog takes care of us
+    }
+  }
+}
+
+// --- listen guard -------------------------------------------------------------------------------
+// eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with the right `this` below
+const originalListen = net.Server.prototype.listen;
+const ANY = new Set([undefined, null, '', '0.0.0.0', '::', '::0']);
+
+function rewriteListenArgs(args: unknown[]): unknown[] {
+  const [first] = args;
+  if (first !== null && typeof first === 'object' && !('fd' in first) && !('path' in first && (first as { path?: unknown }).path)) {
+    const options = first as net.ListenOptions;
+    if (ANY.has(options.host)) return [{ ...options, host: LOOPBACK }, ...args.slice(1)];
+    return args;
+  }
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    const second = args[1];
+    if (typeof second === 'string' || second === undefined || second === null) {
+      if (ANY.has(second)) return [first, LOOPBACK, ...args.slice(2)];
+      return args;
+    }
+    // listen(port, backlog?, cb?) or listen(port, cb)
+    return [first, LOOPBACK, ...args.slice(1)];
+  }
+  if (first === undefined || typeof first === 'function') return [0, LOOPBACK, ...args];
+  return args; // unix socket / pipe / handle: not ours to change
+}
+
+net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
+  this.once('listening', () => {
+    const address = this.address();
+    if (address && typeof address === 'object') send({ type: 'faultline:listening', port: address.port, address: address.address });
+  });
+  return (originalListen as (...a: unknown[]) => net.Server).apply(this, rewriteListenArgs(args));
+} as typeof net.Server.prototype.listen;
+
+// --- crash report -------------------------------------------------------------------------------
+const crashFile = process.env['FAULTLINE_CRASH_FILE'];
+if (crashFile) {
+  process.on('uncaughtExceptionMonitor', (err: unknown, origin: string) => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const report = {
+      origin,
+      name: error.name,
+      message: error.message,
+      code: (error as NodeJS.ErrnoException).code,
+      stack: error.stack ?? String(err),
+      time: new Date().toISOString(),
+    };
+    try {
+      fs.writeFileSync(crashFile, JSON.stringify(report));
+    } catch {
+      // best effort: stderr still carries Node's own report
+    }
+  });
+}
+
+// --- orphan watchdog ----------------------------------------------------------------------------
+if (typeof process.send === 'function') {
+  const die = () => {
+    try {
+      process.kill(-process.pid, 'SIGKILL'); // our whole process group (we are its leader)
+    } catch {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  };
+  process.on('disconnect', die);
+  process.channel?.unref();
+  const parent = process.ppid;
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    setInterval(() => {
+      if (process.ppid !== workerData.parent) {
+        try { process.kill(-workerData.pid, 'SIGKILL'); } catch { process.kill(workerData.pid, 'SIGKILL'); }
+      }
+    }, 250);
+  `;
+  try {
+    const watchdog = new Worker(source, { eval: true, workerData: { parent, pid: process.pid }, stdout: false, stderr: false });
+    watchdog.unref();
+  } catch {
+    // workers unavailable: the disconnect handler above still covers a live event loop
+  }
+}
