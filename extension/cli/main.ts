@@ -1,0 +1,401 @@
+/**
+ * `faultline` — the command-line face of the engine. Thin: parse arguments, call the engine,
+ * print results. Every failure is a FaultlineError with a message, a hint and an exit status.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadCatalog } from '../engine/catalog';
+import { FaultlineError, errorMessage, exitCodeFor } from '../engine/errors';
+import { installAt, type Install } from '../engine/install';
+import { startSession } from '../engine/interview';
+import { formatProblem, validateManifestFile } from '../engine/manifest/validate';
+import { controlApi } from '../engine/protocol/control';
+import { apiClient } from '../engine/protocol/rpc';
+import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../engine/session';
+import { probe } from '../engine/supervisor/probe';
+import { createWorkspace } from '../engine/workspace';
+import { LogPrinter, detectColor, paint, style, table, type Style } from './ui';
+
+declare const FAULTLINE_VERSION: string;
+const VERSION = typeof FAULTLINE_VERSION === 'string' ? FAULTLINE_VERSION : '0.0.0-dev';
+
+const USAGE = `faultline ${VERSION} — chaos-engineering interview rooms
+
+Usage:
+  faultline list [--json]                              exercises you can run
+  faultline new <exercise> <dir> [--solution NAME]     create a candidate workspace
+  faultline up <dir> [--state FILE] [--node PATH] [--fresh]
+                                                       run its services in the foreground
+  faultline status [<dir>] [--state FILE] [--json]     what is running, live health
+  faultline logs <service> [<dir>] [--state FILE] [-n N]
+  faultline restart <service> [<dir>] [--state FILE]
+  faultline stop [<dir>] [--state FILE]
+  faultline validate [<exercise dir>...]               check exercise manifests
+
+Environment: FAULTLINE_NODE (Node.js for services), FAULTLINE_HOME (session folders), NO_COLOR.
+`;
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  s: Style;
+  errStyle: Style;
+}
+
+function args<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new FaultlineError('usage', errorMessage(err), usage);
+  }
+}
+
+function need(value: string | undefined, what: string, usage: string): string {
+  if (value === undefined || value === '') throw new FaultlineError('usage', `missing ${what}`, usage);
+  return value;
+}
+
+function stateFileFrom(dir: string | undefined, stateFile: string | undefined, usage: string): string {
+  if (stateFile) return path.resolve(stateFile);
+  if (dir) return path.join(sessionDirFor(path.resolve(dir)), 'state.json');
+  throw new FaultlineError('usage', 'say which session: a workspace folder or --state FILE', usage);
+}
+
+function liveState(file: string): SessionState {
+  const state = readState(file);
+  if (state.stoppedAt) throw new FaultlineError('not-running', `the session for ${state.workspace} stopped at ${state.stoppedAt}`);
+  if (!isAlive(state.pid)) {
+    throw new FaultlineError('not-running', `the session for ${state.workspace} is not running (pid ${state.pid} is gone)`, 'start it with `faultline up`');
+  }
+  return state;
+}
+
+// --- commands ---------------------------------------------------------------------------------
+
+function cmdList(install: Install, argv: string[], io: Io): number {
+  const { values } = args(argv, { json: { type: 'boolean' } }, 'faultline list [--json]');
+  const catalog = loadCatalog(install);
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          exercises: catalog.exercises.map(({ manifest: m }) => ({
+            id: m.id,
+            title: m.title,
+            summary: m.summary,
+            level: m.level,
+            durationMinutes: m.durationMinutes,
+            services: m.services.map((s) => s.name),
+            chaos: m.chaos.map((c) => c.id),
+            solutions: Object.keys(m.solutions),
+          })),
+          problems: catalog.problems.map(formatProblem),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const rows = [['EXERCISE', 'LEVEL', 'MINUTES', 'SERVICES', 'TITLE']];
+    for (const { manifest: m } of catalog.exercises) {
+      rows.push([m.id, m.level, String(m.durationMinutes), m.services.map((s) => s.name).join(','), `${m.title} — ${m.summary}`]);
+    }
+    io.out(table(rows, io.s));
+    for (const p of catalog.problems) io.err(paint.yellow(io.errStyle, `skipped: ${formatProblem(p)}`));
+  }
+  return 0;
+}
+
+async function cmdNew(install: Install, argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline new <exercise> <dir> [--solution NAME]';
+  const { values, positionals } = args(argv, { solution: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const id = need(positionals[0], 'exercise', usage);
+  const dir = need(positionals[1], 'target folder', usage);
+  if (positionals.length > 2) throw new FaultlineError('usage', `unexpected argument "${positionals[2]}"`, usage);
+  const exercise = loadCatalog(install).get(id);
+  const started = Date.now();
+  const created = await createWorkspace({
+    install,
+    exercise,
+    dir,
+    solution: values.solution,
+    onProgress: (m) => io.out(paint.dim(io.s, `  ${m}`)),
+  });
+  io.out(
+    `${paint.green(io.s, 'created')} ${exercise.manifest.title} workspace at ${created.dir}` +
+      `${values.solution ? ` with the ${values.solution} solution` : ''} in ${Date.now() - started} ms` +
+      ` (${created.packages} packages, baseline ${created.marker.baseline.slice(0, 8)})`,
+  );
+  const shown = path.relative(process.cwd(), created.dir);
+  io.out(`next: faultline up ${shown === '' ? '.' : shown.startsWith('..') ? created.dir : shown}`);
+  return 0;
+}
+
+async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, node: { type: 'string' }, fresh: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const dir = path.resolve(need(positionals[0], 'workspace folder', usage));
+  const abort = new AbortController();
+  let interrupts = 0;
+  let session: Awaited<ReturnType<typeof startSession>> | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.out(paint.dim(io.s, `\n${sig}: stopping services… (again to force)`));
+      abort.abort();
+    } else {
+      io.out(paint.red(io.s, 'forcing stop'));
+      void session?.supervisor.stop(0).then(() => process.exit(130));
+      if (!session) process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const names: string[] = [];
+  try {
+    const exerciseName = (() => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as { exercise?: string };
+      } catch {
+        return {};
+      }
+    })().exercise;
+    if (exerciseName) {
+      const ex = loadCatalog(install).exercises.find((e) => e.manifest.id === exerciseName);
+      ex?.manifest.services.forEach((s) => names.push(s.name));
+    }
+    const printer = new LogPrinter(io.s, names);
+    try {
+      session = await startSession({
+      install,
+      workspace: dir,
+      nodePath: values.node ?? process.env['FAULTLINE_NODE'],
+      stateFiles: values.state ? [values.state] : [],
+      fresh: values.fresh ?? false,
+      signal: abort.signal,
+      onLog: (r) => io.out(printer.format(r)),
+      onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
+      onEvent: (e) => {
+        const name = e.instance > 1 ? `${e.service}#${e.instance}` : e.service;
+        if (e.type === 'healthy') io.out(paint.green(io.s, `[faultline] ${name} healthy at ${e.url} (pid ${e.pid}, ${e.ms} ms)`));
+        if (e.type === 'failed') io.out(paint.red(io.s, `[faultline] ${name} failed: ${e.reason}`));
+        if (e.type === 'crashed') {
+          io.out(paint.red(io.s, `[faultline] ${e.crash.summary}`));
+          if (e.crash.exception && !e.crash.duringStartup) io.out(paint.dim(io.s, e.crash.exception.stack));
+        }
+      },
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+      io.out(paint.dim(io.s, '[faultline] stopped before all services were up'));
+      return 130;
+    }
+    const ready = session.state;
+    io.out(`FAULTLINE_READY ${JSON.stringify(ready)}`);
+    io.out(
+      paint.green(io.s, `[faultline] ${session.exercise.title} is up: `) +
+        Object.entries(ready.services)
+          .map(([n, s]) => `${n} ${s.url}`)
+          .join(', ') +
+        paint.dim(io.s, ' — Ctrl-C stops everything'),
+    );
+    await Promise.race([session.stopRequested, new Promise<void>((r) => abort.signal.addEventListener('abort', () => r()))]);
+    await session.stop();
+    io.out(paint.dim(io.s, '[faultline] all services stopped'));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+}
+
+async function cmdStatus(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline status [<dir>] [--state FILE] [--json]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const state = liveState(stateFileFrom(positionals[0], values.state, usage));
+  const client = apiClient(controlApi, state.control.url, readToken(state));
+  const status = await client.status(null).catch((err: unknown) => {
+    if (err instanceof FaultlineError && err.code === 'not-running') {
+      throw new FaultlineError('not-running', `the session for ${state.workspace} does not answer (${err.message})`, 'restart it with `faultline up`');
+    }
+    throw err;
+  });
+  const checks = await Promise.all(
+    status.services.flatMap((s) => s.instances.map(async (i) => ({ s, i, r: await probe(i.url + s.health, 2000) }))),
+  );
+  const healthy = checks.every((c) => c.r.ok);
+  if (values.json) {
+    io.out(JSON.stringify({ ...status, healthy, probes: checks.map((c) => ({ service: c.s.name, instance: c.i.instance, ...c.r })) }, null, 2));
+    return healthy ? 0 : 1;
+  }
+  io.out(`${paint.bold(io.s, status.exercise)} in ${status.workspace} — running since ${status.startedAt} (pid ${status.pid})`);
+  const rows = [['SERVICE', 'STATE', 'URL', 'PID', 'RESTARTS', 'HEALTH']];
+  for (const { s, i, r } of checks) {
+    const name = s.instances.length > 1 ? `${s.name}#${i.instance}` : s.name;
+    const st = i.state === 'healthy' ? paint.green(io.s, i.state) : paint.red(io.s, i.state);
+    const health = r.ok ? `${r.status} in ${Math.round(r.ms)} ms` : paint.red(io.s, r.status ? `HTTP ${r.status}` : (r.error ?? 'down'));
+    rows.push([name, st, i.url, String(i.pid ?? '-'), String(i.restarts), health]);
+  }
+  io.out(table(rows, io.s));
+  for (const { s, i } of checks) {
+    if (i.lastCrash && i.state !== 'healthy') io.out(paint.red(io.s, `${s.name}: ${i.lastCrash.summary}`));
+  }
+  return healthy ? 0 : 1;
+}
+
+async function cmdStop(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline stop [<dir>] [--state FILE]';
+  const { values, positionals } = args(argv, { state: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const file = stateFileFrom(positionals[0], values.state, usage);
+  const state = liveState(file);
+  await apiClient(controlApi, state.control.url, readToken(state)).stop({});
+  const deadline = Date.now() + 15_000;
+  while (isAlive(state.pid) && Date.now() < deadline) {
+    const now = readState(file);
+    if (now.stoppedAt) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  io.out(`stopped ${state.exercise} (${state.workspace})`);
+  return 0;
+}
+
+async function cmdRestart(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline restart <service> [<dir>] [--state FILE]';
+  const { values, positionals } = args(argv, { state: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const service = need(positionals[0], 'service', usage);
+  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const s = await apiClient(controlApi, state.control.url, readToken(state), 120_000).restart({ service });
+  io.out(`${service} restarted: ${s.url}`);
+  return 0;
+}
+
+async function cmdLogs(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline logs <service> [<dir>] [--state FILE] [-n N]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, lines: { type: 'string', short: 'n' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const service = need(positionals[0], 'service', usage);
+  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const lines = values.lines ? Number.parseInt(values.lines, 10) : 100;
+  if (!Number.isInteger(lines) || lines < 1 || lines > 400) throw new FaultlineError('usage', '-n must be a number from 1 to 400', usage);
+  const records = await apiClient(controlApi, state.control.url, readToken(state)).logs({ service, lines });
+  const printer = new LogPrinter(io.s, Object.keys(state.services));
+  for (const r of records) io.out(printer.format(r));
+  return 0;
+}
+
+function cmdValidate(install: Install, argv: string[], io: Io): number {
+  const usage = 'faultline validate [<exercise dir>...]';
+  const { values, positionals } = args(argv, {}, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const dirs =
+    positionals.length > 0
+      ? positionals.map((p) => path.resolve(p))
+      : [install.workspacesDir, ...install.extraExerciseDirs].flatMap((root) =>
+          fs
+            .readdirSync(root, { withFileTypes: true })
+            .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, 'exercise.json')))
+            .map((e) => path.join(root, e.name)),
+        );
+  let errors = 0;
+  for (const dir of dirs) {
+    const file = dir.endsWith('.json') ? dir : path.join(dir, 'exercise.json');
+    const result = validateManifestFile(file);
+    for (const p of result.problems) {
+      if (p.severity === 'error') errors++;
+      const line = formatProblem({ ...p, file: path.relative(process.cwd(), p.file) || p.file });
+      io.out(p.severity === 'error' ? paint.red(io.s, line) : paint.yellow(io.s, line));
+    }
+    if (result.problems.length === 0) io.out(`${paint.green(io.s, 'ok')} ${path.relative(process.cwd(), file) || file}`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+// --- entry ------------------------------------------------------------------------------------
+
+export async function main(argv: string[], install: Install): Promise<number> {
+  const io: Io = {
+    out: (l) => process.stdout.write(l + '\n'),
+    err: (l) => process.stderr.write(l + '\n'),
+    s: style(detectColor(process.stdout)),
+    errStyle: style(detectColor(process.stderr)),
+  };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'list':
+        return cmdList(install, rest, io);
+      case 'new':
+        return await cmdNew(install, rest, io);
+      case 'up':
+        return await cmdUp(install, rest, io);
+      case 'status':
+        return await cmdStatus(rest, io);
+      case 'stop':
+        return await cmdStop(rest, io);
+      case 'restart':
+        return await cmdRestart(rest, io);
+      case 'logs':
+        return await cmdLogs(rest, io);
+      case 'validate':
+        return cmdValidate(install, rest, io);
+      case '--version':
+      case '-v':
+        io.out(VERSION);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 64 : 0;
+      default:
+        throw new FaultlineError('usage', `unknown command "${command}"`, 'run `faultline --help` for the list of commands');
+    }
+  } catch (err) {
+    const e = err instanceof FaultlineError ? err : new FaultlineError('io', errorMessage(err));
+    io.err(`${paint.red(io.errStyle, 'faultline: error:')} ${e.message}`);
+    if (e.hint) io.err(`  ${paint.dim(io.errStyle, 'hint:')} ${e.hint}`);
+    if (e.details) io.err(e.details.replace(/^/gm, '  | '));
+    if (!(err instanceof FaultlineError) && err instanceof Error && process.env['FAULTLINE_DEBUG']) io.err(err.stack ?? '');
+    return exitCodeFor(e.code);
+  }
+}
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, '..');
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  void main(process.argv.slice(2), installAt(root, VERSION)).then((code) => {
+    process.exitCode = code;
+  });
+}

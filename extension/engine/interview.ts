@@ -1,0 +1,179 @@
+/**
+ * Running an interview session: workspace → exercise → runtime → supervised services → control
+ * API → state file. Both faces (CLI `up`, VS Code) call this; they only differ in how they show
+ * logs and events.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadCatalog } from './catalog';
+import { FaultlineError } from './errors';
+import type { Install } from './install';
+import type { LogRecord } from './logs';
+import type { Exercise } from './manifest/schema';
+import { controlApi, type SessionStatus } from './protocol/control';
+import { newToken, serveApi, type ServedApi } from './protocol/rpc';
+import { resolveRuntime, type Runtime } from './runtime';
+import { acquireLock, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
+import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
+import { ensureDependencies, readMarker } from './workspace';
+
+export interface StartSessionOptions {
+  install: Install;
+  workspace: string;
+  /** Runtime to run services on; resolved from `nodePath` / the current Node when absent. */
+  runtime?: Runtime;
+  nodePath?: string | undefined;
+  /** Extra files to write the state to (e.g. `--state FILE`). */
+  stateFiles?: string[];
+  /** Delete the services' databases first. */
+  fresh?: boolean;
+  /** Aborting stops whatever has started and makes startSession reject. */
+  signal?: AbortSignal;
+  onLog?: (record: LogRecord) => void;
+  onEvent?: (event: SupervisorEvent) => void;
+  onProgress?: (message: string) => void;
+}
+
+export interface RunningSession {
+  state: SessionState;
+  exercise: Exercise;
+  supervisor: Supervisor;
+  /** Resolves once the session was asked to stop through the control API. */
+  stopRequested: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSession(opts: StartSessionOptions): Promise<RunningSession> {
+  const workspace = fs.realpathSync(path.resolve(opts.workspace));
+  const marker = readMarker(workspace);
+  const catalog = loadCatalog(opts.install);
+  const exercise = catalog.get(marker.exercise).manifest;
+  const runtime =
+    opts.runtime ??
+    resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
+  const sessionDir = sessionDirFor(workspace);
+  const release = acquireLock(sessionDir);
+  let supervisor: Supervisor | undefined;
+  let control: ServedApi | undefined;
+  const stateFiles = [path.join(sessionDir, 'state.json'), ...(opts.stateFiles ?? []).map((f) => path.resolve(f))];
+  try {
+    const restored = ensureDependencies(opts.install, workspace);
+    if (restored > 0) opts.onProgress?.(`restored ${restored} packages into node_modules from Faultline (offline)`);
+    if (opts.fresh) {
+      for (const s of exercise.services) {
+        if (!s.database) continue;
+        const db = path.resolve(workspace, s.database.path);
+        for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
+      }
+    }
+    // Once the session is up, every change of a service (restart, new pid) is written to the state file.
+    const hooks: { onChange?: () => void } = {};
+    const sup = new Supervisor({
+      install: opts.install,
+      exercise,
+      workspace,
+      sessionDir,
+      runtime,
+      ...(opts.onLog ? { onLog: opts.onLog } : {}),
+      onEvent: (event) => {
+        opts.onEvent?.(event);
+        if (event.type !== 'starting') hooks.onChange?.();
+      },
+    });
+    supervisor = sup;
+    const onAbort = () => void sup.stop();
+    opts.signal?.addEventListener('abort', onAbort);
+    try {
+      await sup.start();
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    if (opts.signal?.aborted) throw new FaultlineError('service-failed', 'start-up was interrupted');
+
+    let requestStop: () => void = () => undefined;
+    const stopRequested = new Promise<void>((resolve) => {
+      requestStop = resolve;
+    });
+    const token = newToken();
+    const tokenFile = path.join(sessionDir, 'token');
+    writeFileAtomic(tokenFile, token);
+    const startedAt = new Date().toISOString();
+    const status = (): SessionStatus => ({ exercise: exercise.id, workspace, pid: process.pid, startedAt, services: sup.status() });
+    control = await serveApi(
+      controlApi,
+      {
+        status,
+        restart: async ({ service }) => {
+          await sup.restart(service);
+          writeState(stateFiles, stateOf());
+          const s = sup.status().find((x) => x.name === service);
+          if (!s) throw new FaultlineError('usage', `unknown service "${service}"`);
+          return s;
+        },
+        logs: ({ service, lines }) => {
+          if (!exercise.services.some((s) => s.name === service)) throw new FaultlineError('usage', `unknown service "${service}"`);
+          return sup.logTail(service, lines ?? 100);
+        },
+        stop: () => {
+          setImmediate(requestStop);
+          return { stopping: true };
+        },
+      },
+      { token },
+    );
+    const controlUrl = control.url;
+    const stateOf = (): SessionState => ({
+      version: 1,
+      exercise: exercise.id,
+      title: exercise.title,
+      workspace,
+      sessionDir,
+      pid: process.pid,
+      startedAt,
+      runtime: { execPath: runtime.execPath, version: runtime.version },
+      control: { url: controlUrl, tokenFile },
+      services: Object.fromEntries(
+        sup.status().map((s) => [
+          s.name,
+          {
+            url: s.url,
+            urls: s.urls,
+            port: s.instances[0]?.port ?? 0,
+            pid: s.instances[0]?.pid ?? null,
+            pids: s.instances.map((i) => i.pid),
+            health: s.health,
+            ...(s.database ? { database: s.database } : {}),
+          },
+        ]),
+      ),
+    });
+    const state = stateOf();
+    writeState(stateFiles, state);
+    let stopping: Promise<void> | undefined;
+    hooks.onChange = () => {
+      if (!stopping) writeState(stateFiles, stateOf());
+    };
+    const served = control;
+    return {
+      state,
+      exercise,
+      supervisor: sup,
+      stopRequested,
+      stop: () => {
+        stopping ??= (async () => {
+          await served.close();
+          await sup.stop();
+          writeState(stateFiles, { ...stateOf(), stoppedAt: new Date().toISOString() });
+          fs.rmSync(tokenFile, { force: true });
+          release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await control?.close();
+    await supervisor?.stop();
+    release();
+    throw err;
+  }
+}

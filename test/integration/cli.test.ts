@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { cliEnv, eventually, fixtures, isAlive, runCli, startUp, tempDir } from '../helpers';
+
+const exercises = path.join(fixtures, 'exercises');
+
+function setup(t: { after(fn: () => unknown): void }) {
+  const home = tempDir(t, 'faultline-home-');
+  const env = cliEnv(home, { FAULTLINE_EXERCISES: exercises });
+  const work = tempDir(t, 'faultline-ws-');
+  return { home, env, work };
+}
+
+/** Every file below `dir`, relative, excluding .git. */
+function files(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !path.relative(dir, path.join(e.parentPath, e.name)).startsWith('.git' + path.sep))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+describe('faultline CLI', () => {
+  it('lists exercises, as a table and as JSON', async (t) => {
+    const { env } = setup(t);
+    const table = await runCli(['list'], { env });
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^EXERCISE\s+LEVEL\s+MINUTES\s+SERVICES\s+TITLE$/m);
+    assert.match(table.stdout, /^price-alerts\s+mid\s+75\s+api\s+Price Alerts/m);
+    assert.match(table.stdout, /^fixture-basic\s+junior\s+10\s+a,b\s+Fixture/m);
+    const json = await runCli(['list', '--json'], { env });
+    const parsed = JSON.parse(json.stdout) as { exercises: { id: string; solutions: string[] }[] };
+    assert.deepEqual(parsed.exercises.find((e) => e.id === 'price-alerts')?.solutions, ['reference', 'naive']);
+  });
+
+  it('creates a workspace with a git baseline and no interviewer material', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'candidate');
+    const r = await runCli(['new', 'fixture-basic', dir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /created Fixture workspace at .*candidate/);
+    assert.deepEqual(files(dir), ['.faultline/workspace.json', '.gitignore', 'README.md', 'server.js']);
+    const all = files(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    assert.doesNotMatch(all, /SECRET-INTERVIEWER-MARKER|SECRET-SOLUTION-MARKER|"solutions"|"chaos"/);
+    const log = execFileSync('git', ['log', '--format=%an <%ae> %s'], { cwd: dir, encoding: 'utf8' }).trim();
+    assert.equal(log, 'Faultline <faultline@localhost> Baseline: Fixture starter');
+    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }), '', 'clean tree');
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as { baseline: string; exercise: string };
+    assert.equal(marker.exercise, 'fixture-basic');
+    assert.equal(execFileSync('git', ['rev-parse', 'faultline/baseline'], { cwd: dir, encoding: 'utf8' }).trim(), marker.baseline);
+  });
+
+  it('applies a solution overlay as a commit on top of the baseline', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'solved');
+    const r = await runCli(['new', 'fixture-basic', dir, '--solution', 'patched'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'PATCHED.md'), 'utf8'), /SECRET-SOLUTION-MARKER/);
+    const diff = execFileSync('git', ['diff', '--stat', 'faultline/baseline'], { cwd: dir, encoding: 'utf8' });
+    assert.match(diff, /PATCHED\.md/);
+  });
+
+  it('refuses unknown exercises, unknown solutions and occupied folders, changing nothing', async (t) => {
+    const { env, work } = setup(t);
+    const unknown = await runCli(['new', 'nope', path.join(work, 'x')], { env });
+    assert.equal(unknown.code, 65);
+    assert.match(unknown.stderr, /faultline: error: unknown exercise "nope"/);
+    assert.match(unknown.stderr, /available exercises: .*price-alerts/);
+    assert.equal(fs.existsSync(path.join(work, 'x')), false);
+
+    const badSolution = await runCli(['new', 'fixture-basic', path.join(work, 'y'), '--solution', 'magic'], { env });
+    assert.equal(badSolution.code, 64);
+    assert.match(badSolution.stderr, /has no solution "magic"[\s\S]*available solutions: patched/);
+
+    const occupied = path.join(work, 'occupied');
+    fs.mkdirSync(occupied);
+    fs.writeFileSync(path.join(occupied, 'mine.txt'), 'keep me');
+    const r = await runCli(['new', 'fixture-basic', occupied], { env });
+    assert.equal(r.code, 73);
+    assert.match(r.stderr, /already exists and is not empty/);
+    assert.deepEqual(fs.readdirSync(occupied), ['mine.txt']);
+
+    const usage = await runCli(['new', 'fixture-basic'], { env });
+    assert.equal(usage.code, 64);
+    assert.match(usage.stderr, /missing target folder[\s\S]*faultline new <exercise> <dir>/);
+    const cmd = await runCli(['frobnicate'], { env });
+    assert.equal(cmd.code, 64);
+    assert.match(cmd.stderr, /unknown command "frobnicate"/);
+  });
+
+  it('runs up / status / logs / restart / stop against a live session', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const stateFile = path.join(work, 'state.json');
+    const up = await startUp(t, dir, { env, stateFile });
+
+    // READY line and state file carry the same JSON: every service's URL and pid.
+    assert.deepEqual(JSON.parse(fs.readFileSync(stateFile, 'utf8')), up.state);
+    assert.deepEqual(Object.keys(up.state.services), ['a', 'b']);
+    for (const s of Object.values(up.state.services)) {
+      assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(s.pid && isAlive(s.pid));
+    }
+    // Prefixed logs of both services reached the terminal.
+    assert.match(up.output.text, /^a\s+\| INFO {2}starting with behavior ok$/m);
+    assert.match(up.output.text, /^b\s+\| WARN {2}a structured warning \{"extra":42\}$/m);
+    assert.match(up.output.text, /\[faultline\] b healthy at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, \d+ ms\)/);
+
+    const status = await runCli(['status', '--state', stateFile], { env });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^a\s+healthy\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+0\s+200 in \d+ ms$/m);
+    const byDir = await runCli(['status', dir, '--json'], { env });
+    const json = JSON.parse(byDir.stdout) as { healthy: boolean; services: { name: string }[] };
+    assert.equal(json.healthy, true);
+
+    const logs = await runCli(['logs', 'b', '--state', stateFile, '-n', '2'], { env });
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout.trim().split('\n').length, 2);
+
+    const oldPid = up.state.services['a']!.pid!;
+    const restart = await runCli(['restart', 'a', '--state', stateFile], { env });
+    assert.equal(restart.code, 0, restart.stderr);
+    await eventually(() => !isAlive(oldPid), 5000, 'the old process to exit');
+    const newState = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as typeof up.state;
+    assert.notEqual(newState.services['a']!.pid, oldPid, 'the state file follows restarts');
+    assert.equal(newState.services['a']!.url, up.state.services['a']!.url);
+
+    const unknown = await runCli(['restart', 'zzz', '--state', stateFile], { env });
+    assert.equal(unknown.code, 64);
+    assert.match(unknown.stderr, /unknown service "zzz"[\s\S]*services of this exercise: a, b/);
+
+    const stop = await runCli(['stop', '--state', stateFile], { env });
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(await up.exited, 0);
+    for (const s of Object.values(newState.services)) assert.equal(isAlive(s.pid!), false);
+    const after = await runCli(['status', '--state', stateFile], { env });
+    assert.equal(after.code, 3);
+    assert.match(after.stderr, /stopped at/);
+  });
+
+  it('Ctrl-C stops every service and exits 0', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const up = await startUp(t, dir, { env, stateFile: path.join(work, 's.json') });
+    const code = await up.interrupt();
+    assert.equal(code, 0);
+    assert.match(up.output.text, /all services stopped/);
+    for (const s of Object.values(up.state.services)) assert.equal(isAlive(s.pid!), false);
+  });
+
+  it('refuses a second supervisor for the same workspace', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const up = await startUp(t, dir, { env, stateFile: path.join(work, 's.json') });
+    const second = await runCli(['up', dir], { env });
+    assert.equal(second.code, 64);
+    assert.match(second.stderr, new RegExp(`already running under Faultline \\(pid ${up.state.pid}\\)`));
+  });
+
+  it('fails `up` with the crash, its location and the log tail when a service cannot start', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    // The candidate breaks server.js.
+    const file = path.join(dir, 'server.js');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("const behavior = process.env.BEHAVIOR || 'ok';", 'const behavior = missing.value;'));
+    const r = await runCli(['up', dir], { env });
+    assert.equal(r.code, 70);
+    assert.match(r.stderr, /faultline: error: a failed to start: a exited with code 1 during start-up: ReferenceError: missing is not defined \(at server\.js:\d+:\d+\)/);
+    assert.match(r.stderr, /hint: look at server\.js:\d+:\d+ in the workspace/);
+    assert.match(r.stderr, /\| ReferenceError: missing is not defined/);
+  });
+
+  it('says clearly when a folder is not a workspace, or no session runs', async (t) => {
+    const { env, work } = setup(t);
+    const r = await runCli(['up', work], { env });
+    assert.equal(r.code, 65);
+    assert.match(r.stderr, /is not a Faultline workspace[\s\S]*faultline new <exercise> <dir>/);
+    const s = await runCli(['status', '--state', path.join(work, 'none.json')], { env });
+    assert.equal(s.code, 3);
+    assert.match(s.stderr, /no session state at/);
+  });
+
+  it('validates manifests with file:line:col diagnostics', async (t) => {
+    const { env, work } = setup(t);
+    const broken = path.join(work, 'broken');
+    fs.cpSync(path.join(exercises, 'fixture-basic'), broken, { recursive: true });
+    const file = path.join(broken, 'exercise.json');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"level": "junior"', '"level": "guru"'));
+    const r = await runCli(['validate', broken], { env, cwd: work });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /broken\/exercise\.json:6:12: error: \$\.level: expected one of "junior", "mid", "senior", "staff", got "guru"/);
+    const ok = await runCli(['validate'], { env });
+    assert.equal(ok.code, 0, ok.stdout);
+  });
+});
