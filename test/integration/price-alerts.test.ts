@@ -1,0 +1,138 @@
+/**
+ * The price-alerts exercise end to end: scaffolded by the CLI, run by the supervisor, driven over
+ * real HTTP; the starter's own test suite inside scaffolded workspaces; no orphans after kill -9.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { priceAlertsContract } from '../contract/price-alerts.contract';
+import { cliEnv, eventually, isAlive, nodeForServices, repoRoot, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+
+const PROVIDED_ALERT_TESTS = [
+  'creates an alert for when the price goes above a target',
+  'creates an alert for when the price goes below a target',
+  'returns an empty list when there are no alerts',
+  'returns the alerts that were created',
+  'gets an alert by id',
+  'deletes an alert',
+  'triggers an "above" alert when the price is at or above the target',
+  'triggers a "below" alert when the price is at or below the target',
+];
+
+interface SuiteRun {
+  code: number | null;
+  counts: Record<'tests' | 'pass' | 'fail' | 'todo', number>;
+  failed: string[];
+  output: string;
+}
+
+/** Run a script of the workspace's package.json exactly as a candidate would (`npm run <script>`). */
+function npmRun(dir: string, script: string): Promise<SuiteRun> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`, NO_COLOR: '1' };
+    delete env['NODE_TEST_CONTEXT']; // we are inside node:test ourselves; the workspace's runner must not report to us
+    const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('close', (code) => {
+      const count = (name: string) => Number(new RegExp(`^(?:#|ℹ) ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
+      // Failed tests (not suites): a TAP "not ok" line whose YAML block says type: 'test'.
+      const failed: string[] = [];
+      const lines = output.split('\n');
+      lines.forEach((line, i) => {
+        const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
+        const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
+        if (m?.[1] && type?.includes("'test'")) failed.push(m[1]);
+      });
+      resolve({ code, counts: { tests: count('tests'), pass: count('pass'), fail: count('fail'), todo: count('todo') }, failed, output });
+    });
+  });
+}
+
+describe('price-alerts exercise', () => {
+  // Cleanups registered from hooks and tests run when the whole suite ends.
+  const cleanups: (() => unknown)[] = [];
+  after(async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  });
+  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const home = tempDir(t, 'faultline-home-');
+  const work = tempDir(t, 'faultline-pa-');
+  const env = cliEnv(home);
+
+  async function scaffold(name: string, solution?: string): Promise<string> {
+    const dir = path.join(work, name);
+    const r = await runCli(['new', 'price-alerts', dir, ...(solution ? ['--solution', solution] : [])], { env });
+    assert.equal(r.code, 0, r.stderr);
+    return dir;
+  }
+
+  describe('served by `faultline up` with the reference solution', () => {
+    let up: UpProcess | undefined;
+    before(async () => {
+      const dir = await scaffold('reference-served', 'reference');
+      up = await startUp(t, dir, { env, stateFile: path.join(work, 'reference.state.json') });
+    });
+    priceAlertsContract(() => up?.state.services['api']?.url ?? 'http://127.0.0.1:1');
+
+    it('leaves no service process behind when the CLI is killed with SIGKILL', async () => {
+      assert.ok(up);
+      const pid = up.state.services['api']?.pid;
+      assert.ok(pid && isAlive(pid));
+      up.child.kill('SIGKILL');
+      await up.exited;
+      await eventually(() => !isAlive(pid), 2000, 'the api process to exit');
+    });
+  });
+
+  it('the starter workspace holds only candidate material', async () => {
+    const dir = await scaffold('starter-files');
+    const files = fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      .filter((f) => !f.startsWith('node_modules') && !f.startsWith('.git' + path.sep));
+    assert.ok(files.includes('README.md') && files.includes('src/alerts/service.ts'));
+    const exercise = path.join(repoRoot, 'workspaces', 'price-alerts');
+    const secrets = [
+      fs.readFileSync(path.join(exercise, 'interviewer', 'GUIDE.md'), 'utf8'),
+      fs.readFileSync(path.join(exercise, 'solutions', 'reference', 'src', 'alerts', 'service.ts'), 'utf8'),
+      fs.readFileSync(path.join(exercise, 'solutions', 'naive', 'src', 'alerts', 'service.ts'), 'utf8'),
+      fs.readFileSync(path.join(exercise, 'exercise.json'), 'utf8'),
+    ];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      for (const secret of secrets) assert.notEqual(text, secret, `${f} is interviewer material`);
+      assert.doesNotMatch(text, /chaos_(data|stress|race|boundary|precision|inconsistent)|reference solution|naive solution/i, f);
+    }
+  });
+
+  it("the starter's provided alert tests fail on the starter; everything else passes", async () => {
+    const run = await npmRun(await scaffold('starter'), 'test');
+    assert.equal(run.code, 1, run.output);
+    assert.equal(run.counts.fail, 8, run.output);
+    assert.equal(run.counts.todo, 9, run.output);
+    assert.deepEqual([...run.failed].sort(), [...PROVIDED_ALERT_TESTS].sort(), run.output);
+  });
+
+  for (const solution of ['reference', 'naive']) {
+    it(`the ${solution} solution passes all 17 alert tests and type-checks strictly`, async () => {
+      const dir = await scaffold(solution, solution);
+      const run = await npmRun(dir, 'test');
+      assert.equal(run.code, 0, run.output);
+      assert.equal(run.counts.fail, 0);
+      assert.equal(run.counts.todo, 0, 'the nine TODO tests are written');
+      assert.ok(run.counts.pass >= 80, `${run.counts.pass} tests passed`);
+      const tsc = await npmRun(dir, 'typecheck');
+      assert.equal(tsc.code, 0, tsc.output);
+    });
+  }
+
+  it('the untouched starter type-checks strictly', async () => {
+    const tsc = await npmRun(await scaffold('starter-tsc'), 'typecheck');
+    assert.equal(tsc.code, 0, tsc.output);
+  });
+});
