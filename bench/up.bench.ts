@@ -1,0 +1,133 @@
+/**
+ * Cold start of price-alerts, side by side in one run (the machine is shared and noisy, so the
+ * ratios matter more than the absolute numbers). Each round runs every variant once, interleaved:
+ *
+ *   floor    `node -e 0` on the services' runtime          (process start-up cost)
+ *   direct   the service alone: node -r sucrase/register/ts src/server.ts, until /health is 200
+ *   up       `faultline up` → FAULTLINE_READY              (supervisor, preload, control API, state)
+ *   new      `faultline new price-alerts` (offline scaffold: copy, runtime pack, git baseline)
+ *
+ * Every start is cold: a new process and a fresh database.
+ *   npm run bench -- up [--rounds N]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${url} not healthy in time`);
+}
+
+function floor(): number {
+  const t = performance.now();
+  spawnSync(node, ['-e', '0']);
+  return performance.now() - t;
+}
+
+async function direct(ws: string): Promise<number> {
+  fs.rmSync(path.join(ws, 'data'), { recursive: true, force: true });
+  const port = await freePort();
+  const t = performance.now();
+  const child = spawn(node, ['-r', 'sucrase/register/ts', 'src/server.ts'], {
+    cwd: ws,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: path.join(ws, 'data', 'trading.db') },
+    stdio: 'ignore',
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/health`, Date.now() + 60_000);
+  const ms = performance.now() - t;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+  return ms;
+}
+
+async function up(ws: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const t = performance.now();
+  const child = spawn(node, [cli, 'up', ws, '--fresh'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      if (/^FAULTLINE_READY /m.test(buf)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
+  });
+  const ms = performance.now() - t;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGINT');
+  await exited;
+  return ms;
+}
+
+function scaffold(dir: string, env: NodeJS.ProcessEnv): number {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const t = performance.now();
+  const r = spawnSync(node, [cli, 'new', 'price-alerts', dir], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return performance.now() - t;
+}
+
+export async function run(args: string[]): Promise<string> {
+  const roundsArg = args.indexOf('--rounds');
+  const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 7;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
+  const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
+  try {
+    const ws = path.join(tmp, 'ws');
+    scaffold(ws, env);
+    const results: Record<'floor' | 'direct' | 'up' | 'new', number[]> = { floor: [], direct: [], up: [], new: [] };
+    await direct(ws); // warm the file-system cache once; not counted
+    for (let i = 0; i < rounds; i++) {
+      results.floor.push(floor());
+      results.direct.push(await direct(ws));
+      results.up.push(await up(ws, env));
+      results.new.push(scaffold(path.join(tmp, `new-${i}`), env));
+    }
+    const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
+    const row = (label: string, xs: number[], ratio: string) =>
+      `| ${label} | ${median(xs).toFixed(0)} ms | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms | ${ratio} |`;
+    return [
+      `cold start of price-alerts, ${rounds} interleaved rounds, Node ${spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}, ${os.cpus().length} CPUs`,
+      '',
+      '| variant | median | range | ratio |',
+      '|---|---|---|---|',
+      row('`node -e 0` (process floor)', results.floor, `${(m.floor / m.direct).toFixed(2)}× direct`),
+      row('service alone, until /health is 200', results.direct, '1.00× direct'),
+      row('`faultline up` until FAULTLINE_READY', results.up, `${(m.up / m.direct).toFixed(2)}× direct (+${(m.up - m.direct).toFixed(0)} ms)`),
+      row('`faultline new` (offline scaffold + git)', results.new, `${(m.new / m.up).toFixed(2)}× up`),
+    ].join('\n');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
