@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cliEnv, eventually, fixtures, isAlive, runCli, startUp, tempDir } from '../helpers';
+import { cliEnv, eventually, fixtures, isAlive, nodeForServices, repoRoot, runCli, startUp, tempDir, waitForLine } from '../helpers';
 
 const exercises = path.join(fixtures, 'exercises');
 
@@ -198,5 +198,56 @@ describe('faultline CLI', () => {
     assert.match(r.stdout, /broken\/exercise\.json:6:12: error: \$\.level: expected one of "junior", "mid", "senior", "staff", got "guru"/);
     const ok = await runCli(['validate'], { env });
     assert.equal(ok.code, 0, ok.stdout);
+  });
+});
+
+describe('service runtime', () => {
+  /** A Node.js on PATH other than the one running the tests (e.g. the machine's own Node 20). */
+  function otherNodeOnPath(): string | undefined {
+    for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+      const candidate = path.join(dir, 'node');
+      if (!fs.existsSync(candidate) || fs.realpathSync(candidate) === fs.realpathSync(process.execPath)) continue;
+      return candidate;
+    }
+    return undefined;
+  }
+
+  it('runs services on the Node given with --node, and says when it cannot', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const bad = await runCli(['up', dir, '--node', path.join(work, 'no-such-node')], { env });
+    assert.equal(bad.code, 69);
+    assert.match(bad.stderr, /cannot run Node\.js at .*no-such-node/);
+    const up = await startUp(t, dir, { env, stateFile: path.join(work, 's.json'), args: ['--node', nodeForServices] });
+    assert.equal(up.state.runtime.execPath, nodeForServices);
+  });
+
+  it('a CLI on an older Node still runs services on a Node new enough for them', async (t) => {
+    const older = otherNodeOnPath();
+    const version = older ? execFileSync(older, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : '';
+    if (!older || Number.parseInt(version, 10) >= 22) {
+      t.skip('no Node older than 22 on PATH');
+      return;
+    }
+    const home = tempDir(t, 'faultline-home-');
+    const env = cliEnv(home);
+    const dir = path.join(tempDir(t), 'pa');
+    const created = execFileSync(older, [path.join(repoRoot, 'dist', 'cli.js'), 'new', 'price-alerts', dir], { env, encoding: 'utf8' });
+    assert.match(created, /created Price Alerts workspace/);
+    const child = spawn(older, [path.join(repoRoot, 'dist', 'cli.js'), 'up', dir], { env });
+    const output = { text: '' };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output.text += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output.text += d));
+    const exited = new Promise((r) => child.on('exit', r));
+    t.after(async () => {
+      child.kill('SIGINT');
+      await exited;
+    });
+    const line = await waitForLine(child, /^FAULTLINE_READY /, 60_000, output);
+    const state = JSON.parse(line.slice('FAULTLINE_READY '.length)) as { runtime: { version: string }; services: Record<string, { url: string }> };
+    assert.ok(Number.parseInt(state.runtime.version, 10) >= 22, `services run on Node ${state.runtime.version}, the CLI on ${version}`);
+    const res = await fetch(`${state.services['api']!.url}/stocks/AAPL`);
+    assert.equal(res.status, 200);
   });
 });
