@@ -124,7 +124,11 @@ export async function run(args: string[]): Promise<string> {
       '|---|---|---|---|',
       row('`node -e 0` (process floor)', results.floor, `${(m.floor / m.direct).toFixed(2)}× direct`),
       row('service alone, until /health is 200', results.direct, '1.00× direct'),
-      row('`faultline up` until FAULTLINE_READY', results.up, `${(m.up / m.direct).toFixed(2)}× direct (+${(m.up - m.direct).toFixed(0)} ms)`),
+      row(
+        '`faultline up` until FAULTLINE_READY',
+        results.up,
+        `${(m.up / m.direct).toFixed(2)}× direct (+${(m.up - m.direct).toFixed(0)} ms)`,
+      ),
       row('`faultline new` (offline scaffold + git)', results.new, `${(m.new / m.up).toFixed(2)}× up`),
     ].join('\n');
   } finally {

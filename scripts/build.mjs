@@ -43,9 +43,19 @@ const bundles = [
 
 /** schemas/exercise.schema.json, generated from the TypeBox declarations (never edited by hand). */
 async function writeSchema() {
-  const out = await esbuild.build({ ...common, entryPoints: ['extension/engine/manifest/schema.ts'], write: false, sourcemap: false, minify: false });
+  const out = await esbuild.build({
+    ...common,
+    entryPoints: ['extension/engine/manifest/schema.ts'],
+    write: false,
+    sourcemap: false,
+    minify: false,
+  });
   const module = { exports: {} };
-  vm.runInThisContext(`(function (module, exports, require) {${out.outputFiles[0].text}\n})`)(module, module.exports, createRequire(path.join(root, 'package.json')));
+  vm.runInThisContext(`(function (module, exports, require) {${out.outputFiles[0].text}\n})`)(
+    module,
+    module.exports,
+    createRequire(path.join(root, 'package.json')),
+  );
   const schema = module.exports.exerciseJsonSchema();
   const file = path.join(root, 'schemas', 'exercise.schema.json');
   const text = JSON.stringify(schema, null, 2) + '\n';

@@ -66,7 +66,11 @@ function liveState(file: string): SessionState {
   const state = readState(file);
   if (state.stoppedAt) throw new FaultlineError('not-running', `the session for ${state.workspace} stopped at ${state.stoppedAt}`);
   if (!isAlive(state.pid)) {
-    throw new FaultlineError('not-running', `the session for ${state.workspace} is not running (pid ${state.pid} is gone)`, 'start it with `faultline up`');
+    throw new FaultlineError(
+      'not-running',
+      `the session for ${state.workspace} is not running (pid ${state.pid} is gone)`,
+      'start it with `faultline up`',
+    );
   }
   return state;
 }
@@ -177,23 +181,23 @@ async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> 
     const printer = new LogPrinter(io.s, names);
     try {
       session = await startSession({
-      install,
-      workspace: dir,
-      nodePath: values.node ?? process.env['FAULTLINE_NODE'],
-      stateFiles: values.state ? [values.state] : [],
-      fresh: values.fresh ?? false,
-      signal: abort.signal,
-      onLog: (r) => io.out(printer.format(r)),
-      onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
-      onEvent: (e) => {
-        const name = e.instance > 1 ? `${e.service}#${e.instance}` : e.service;
-        if (e.type === 'healthy') io.out(paint.green(io.s, `[faultline] ${name} healthy at ${e.url} (pid ${e.pid}, ${e.ms} ms)`));
-        if (e.type === 'failed') io.out(paint.red(io.s, `[faultline] ${name} failed: ${e.reason}`));
-        if (e.type === 'crashed') {
-          io.out(paint.red(io.s, `[faultline] ${e.crash.summary}`));
-          if (e.crash.exception && !e.crash.duringStartup) io.out(paint.dim(io.s, e.crash.exception.stack));
-        }
-      },
+        install,
+        workspace: dir,
+        nodePath: values.node ?? process.env['FAULTLINE_NODE'],
+        stateFiles: values.state ? [values.state] : [],
+        fresh: values.fresh ?? false,
+        signal: abort.signal,
+        onLog: (r) => io.out(printer.format(r)),
+        onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
+        onEvent: (e) => {
+          const name = e.instance > 1 ? `${e.service}#${e.instance}` : e.service;
+          if (e.type === 'healthy') io.out(paint.green(io.s, `[faultline] ${name} healthy at ${e.url} (pid ${e.pid}, ${e.ms} ms)`));
+          if (e.type === 'failed') io.out(paint.red(io.s, `[faultline] ${name} failed: ${e.reason}`));
+          if (e.type === 'crashed') {
+            io.out(paint.red(io.s, `[faultline] ${e.crash.summary}`));
+            if (e.crash.exception && !e.crash.duringStartup) io.out(paint.dim(io.s, e.crash.exception.stack));
+          }
+        },
       });
     } catch (err) {
       if (!abort.signal.aborted) throw err;
@@ -231,7 +235,11 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
   const client = apiClient(controlApi, state.control.url, readToken(state));
   const status = await client.status(null).catch((err: unknown) => {
     if (err instanceof FaultlineError && err.code === 'not-running') {
-      throw new FaultlineError('not-running', `the session for ${state.workspace} does not answer (${err.message})`, 'restart it with `faultline up`');
+      throw new FaultlineError(
+        'not-running',
+        `the session for ${state.workspace} does not answer (${err.message})`,
+        'restart it with `faultline up`',
+      );
     }
     throw err;
   });
@@ -240,7 +248,9 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
   );
   const healthy = checks.every((c) => c.r.ok);
   if (values.json) {
-    io.out(JSON.stringify({ ...status, healthy, probes: checks.map((c) => ({ service: c.s.name, instance: c.i.instance, ...c.r })) }, null, 2));
+    io.out(
+      JSON.stringify({ ...status, healthy, probes: checks.map((c) => ({ service: c.s.name, instance: c.i.instance, ...c.r })) }, null, 2),
+    );
     return healthy ? 0 : 1;
   }
   io.out(`${paint.bold(io.s, status.exercise)} in ${status.workspace} — running since ${status.startedAt} (pid ${status.pid})`);

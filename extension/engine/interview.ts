@@ -49,8 +49,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
   const catalog = loadCatalog(opts.install);
   const exercise = catalog.get(marker.exercise).manifest;
   const runtime =
-    opts.runtime ??
-    resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
+    opts.runtime ?? resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
   const sessionDir = sessionDirFor(workspace);
   const release = acquireLock(sessionDir);
   let supervisor: Supervisor | undefined;

@@ -65,7 +65,8 @@ export function planRuntimePack(modulesDir: string, wanted: readonly string[]): 
     const optionalPeers = pkg.peerDependenciesMeta ?? {};
     for (const dep of Object.keys(pkg.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
     for (const dep of Object.keys(pkg.optionalDependencies ?? {})) queue.push({ name: dep, from: dir, optional: true });
-    for (const dep of Object.keys(pkg.peerDependencies ?? {})) queue.push({ name: dep, from: dir, optional: optionalPeers[dep]?.optional ?? true });
+    for (const dep of Object.keys(pkg.peerDependencies ?? {}))
+      queue.push({ name: dep, from: dir, optional: optionalPeers[dep]?.optional ?? true });
   }
   if (missing.length > 0) {
     throw new FaultlineError(

@@ -100,7 +100,11 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
   }
   const existed = fs.existsSync(dir);
   if (existed && !isEmptyDir(dir)) {
-    throw new FaultlineError('directory-occupied', `${dir} already exists and is not empty`, 'choose a new folder, or empty this one first');
+    throw new FaultlineError(
+      'directory-occupied',
+      `${dir} already exists and is not empty`,
+      'choose a new folder, or empty this one first',
+    );
   }
   try {
     progress(`copying the ${m.title} starter`);

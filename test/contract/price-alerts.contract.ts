@@ -220,12 +220,33 @@ const SEEDED_STOCKS: readonly SeedStock[] = [
   { symbol: 'TSLA', name: 'Tesla Inc.', price: 248.5, previousClose: 252.0, marketCap: 790000000000, sector: 'Automotive' },
   { symbol: 'META', name: 'Meta Platforms Inc.', price: 505.25, previousClose: 500.0, marketCap: 1300000000000, sector: 'Technology' },
   { symbol: 'NVDA', name: 'NVIDIA Corporation', price: 875.3, previousClose: 860.0, marketCap: 2160000000000, sector: 'Technology' },
-  { symbol: 'JPM', name: 'JPMorgan Chase & Co.', price: 198.45, previousClose: 196.0, marketCap: 570000000000, sector: 'Financial Services' },
+  {
+    symbol: 'JPM',
+    name: 'JPMorgan Chase & Co.',
+    price: 198.45,
+    previousClose: 196.0,
+    marketCap: 570000000000,
+    sector: 'Financial Services',
+  },
   { symbol: 'V', name: 'Visa Inc.', price: 279.8, previousClose: 278.0, marketCap: 575000000000, sector: 'Financial Services' },
   { symbol: 'JNJ', name: 'Johnson & Johnson', price: 156.3, previousClose: 157.5, marketCap: 375000000000, sector: 'Healthcare' },
   { symbol: 'WMT', name: 'Walmart Inc.', price: 165.2, previousClose: 164.0, marketCap: 445000000000, sector: 'Consumer Defensive' },
-  { symbol: 'PG', name: 'Procter & Gamble Co.', price: 158.75, previousClose: 159.0, marketCap: 375000000000, sector: 'Consumer Defensive' },
-  { symbol: 'DIS', name: 'The Walt Disney Company', price: 112.4, previousClose: 110.0, marketCap: 205000000000, sector: 'Communication Services' },
+  {
+    symbol: 'PG',
+    name: 'Procter & Gamble Co.',
+    price: 158.75,
+    previousClose: 159.0,
+    marketCap: 375000000000,
+    sector: 'Consumer Defensive',
+  },
+  {
+    symbol: 'DIS',
+    name: 'The Walt Disney Company',
+    price: 112.4,
+    previousClose: 110.0,
+    marketCap: 205000000000,
+    sector: 'Communication Services',
+  },
   { symbol: 'NFLX', name: 'Netflix Inc.', price: 628.5, previousClose: 620.0, marketCap: 275000000000, sector: 'Communication Services' },
   { symbol: 'AMD', name: 'Advanced Micro Devices', price: 178.9, previousClose: 175.0, marketCap: 290000000000, sector: 'Technology' },
 ];
@@ -250,12 +271,7 @@ interface RequestOptions {
   contentType?: string | undefined;
 }
 
-async function http<T = unknown>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<HttpResult<T>> {
+async function http<T = unknown>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (options.authorization !== undefined) headers['authorization'] = options.authorization;
   else if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
@@ -347,10 +363,7 @@ function assertIsoTimestamp(value: unknown, what: string): void {
 }
 
 function assertClose(actual: number, expected: number, tolerance: number, what: string): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance,
-    `${what}: expected ${expected} +/- ${tolerance}, got ${actual}`,
-  );
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: expected ${expected} +/- ${tolerance}, got ${actual}`);
 }
 
 /** Python's round(x, 2), close enough for assertions (tolerance applied by callers). */
@@ -726,12 +739,7 @@ export function priceAlertsContract(baseUrl: () => string): void {
             `${seed.symbol} price ${stock.current_price} drifted too far from ${seed.price}`,
           );
           assertClose(stock.change, round2(stock.current_price - seed.previousClose), 0.0100001, `${seed.symbol}.change`);
-          assertClose(
-            stock.change_percent,
-            round2((stock.change / seed.previousClose) * 100),
-            0.0100001,
-            `${seed.symbol}.change_percent`,
-          );
+          assertClose(stock.change_percent, round2((stock.change / seed.previousClose) * 100), 0.0100001, `${seed.symbol}.change_percent`);
         }
       });
 
@@ -966,24 +974,18 @@ export function priceAlertsContract(baseUrl: () => string): void {
 
       it('validates the order body', async () => {
         const user = await newUser({ deposit: 90000 });
-        assertValidationError(
-          await user.api.post('/orders', { symbol: 'AAPL', order_type: 'invalid', side: 'buy', quantity: 1 }),
-          ['body', 'order_type'],
-        );
-        assertValidationError(
-          await user.api.post('/orders', { symbol: 'AAPL', order_type: 'market', side: 'invalid', quantity: 1 }),
-          ['body', 'side'],
-        );
+        assertValidationError(await user.api.post('/orders', { symbol: 'AAPL', order_type: 'invalid', side: 'buy', quantity: 1 }), [
+          'body',
+          'order_type',
+        ]);
+        assertValidationError(await user.api.post('/orders', { symbol: 'AAPL', order_type: 'market', side: 'invalid', quantity: 1 }), [
+          'body',
+          'side',
+        ]);
         assertValidationError(await user.api.post('/orders', market('AAPL', 'buy', -5)), ['body', 'quantity']);
         assertValidationError(await user.api.post('/orders', market('AAPL', 'buy', 0)), ['body', 'quantity']);
-        assertValidationError(await user.api.post('/orders', { order_type: 'market', side: 'buy', quantity: 1 }), [
-          'body',
-          'symbol',
-        ]);
-        assertValidationError(await user.api.post('/orders', { ...market('AAPL', 'buy', 1), quantity: 'many' }), [
-          'body',
-          'quantity',
-        ]);
+        assertValidationError(await user.api.post('/orders', { order_type: 'market', side: 'buy', quantity: 1 }), ['body', 'symbol']);
+        assertValidationError(await user.api.post('/orders', { ...market('AAPL', 'buy', 1), quantity: 'many' }), ['body', 'quantity']);
         assert.deepEqual((await user.api.get('/orders')).body, []);
       });
 
@@ -1118,12 +1120,7 @@ export function priceAlertsContract(baseUrl: () => string): void {
         assert.equal(holding.status, 200);
         assert.equal(holding.body.quantity, 4);
         assertClose(holding.body.average_buy_price, round2((p1 + 3 * p2) / 4), 0.0100001, 'average_buy_price');
-        assertClose(
-          holding.body.total_gain_loss,
-          round2(4 * holding.body.current_price - (p1 + 3 * p2)),
-          0.0200001,
-          'total_gain_loss',
-        );
+        assertClose(holding.body.total_gain_loss, round2(4 * holding.body.current_price - (p1 + 3 * p2)), 0.0200001, 'total_gain_loss');
       });
 
       it('lists holdings', async () => {
@@ -1333,10 +1330,7 @@ export function priceAlertsContract(baseUrl: () => string): void {
             const res = await user.api.post('/alerts', { symbol: 'AAPL', target_price: 200, condition });
             assertValidationError(res, ['body', 'condition']);
           }
-          assertValidationError(await user.api.post('/alerts', { symbol: 'AAPL', target_price: 200, condition: 1 }), [
-            'body',
-            'condition',
-          ]);
+          assertValidationError(await user.api.post('/alerts', { symbol: 'AAPL', target_price: 200, condition: 1 }), ['body', 'condition']);
         });
 
         it('rejects a non-positive or non-numeric target price with 422', async () => {
@@ -1356,10 +1350,7 @@ export function priceAlertsContract(baseUrl: () => string): void {
           assertValidationError(res, ['body', 'symbol']);
           assertValidationError(res, ['body', 'target_price']);
           assertValidationError(res, ['body', 'condition']);
-          assertValidationError(await user.api.post('/alerts', { symbol: 'AAPL', condition: 'above' }), [
-            'body',
-            'target_price',
-          ]);
+          assertValidationError(await user.api.post('/alerts', { symbol: 'AAPL', condition: 'above' }), ['body', 'target_price']);
         });
       });
 

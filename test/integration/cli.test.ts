@@ -43,12 +43,17 @@ describe('faultline CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /created Fixture workspace at .*candidate/);
     assert.deepEqual(files(dir), ['.faultline/workspace.json', '.gitignore', 'README.md', 'server.js']);
-    const all = files(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const all = files(dir)
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     assert.doesNotMatch(all, /SECRET-INTERVIEWER-MARKER|SECRET-SOLUTION-MARKER|"solutions"|"chaos"/);
     const log = execFileSync('git', ['log', '--format=%an <%ae> %s'], { cwd: dir, encoding: 'utf8' }).trim();
     assert.equal(log, 'Faultline <faultline@localhost> Baseline: Fixture starter');
     assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }), '', 'clean tree');
-    const marker = JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as { baseline: string; exercise: string };
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as {
+      baseline: string;
+      exercise: string;
+    };
     assert.equal(marker.exercise, 'fixture-basic');
     assert.equal(execFileSync('git', ['rev-parse', 'faultline/baseline'], { cwd: dir, encoding: 'utf8' }).trim(), marker.baseline);
   });
@@ -169,10 +174,16 @@ describe('faultline CLI', () => {
     assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
     // The candidate breaks server.js.
     const file = path.join(dir, 'server.js');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("const behavior = process.env.BEHAVIOR || 'ok';", 'const behavior = missing.value;'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace("const behavior = process.env.BEHAVIOR || 'ok';", 'const behavior = missing.value;'),
+    );
     const r = await runCli(['up', dir], { env });
     assert.equal(r.code, 70);
-    assert.match(r.stderr, /faultline: error: a failed to start: a exited with code 1 during start-up: ReferenceError: missing is not defined \(at server\.js:\d+:\d+\)/);
+    assert.match(
+      r.stderr,
+      /faultline: error: a failed to start: a exited with code 1 during start-up: ReferenceError: missing is not defined \(at server\.js:\d+:\d+\)/,
+    );
     assert.match(r.stderr, /hint: look at server\.js:\d+:\d+ in the workspace/);
     assert.match(r.stderr, /\| ReferenceError: missing is not defined/);
   });
@@ -245,7 +256,10 @@ describe('service runtime', () => {
       await exited;
     });
     const line = await waitForLine(child, /^FAULTLINE_READY /, 60_000, output);
-    const state = JSON.parse(line.slice('FAULTLINE_READY '.length)) as { runtime: { version: string }; services: Record<string, { url: string }> };
+    const state = JSON.parse(line.slice('FAULTLINE_READY '.length)) as {
+      runtime: { version: string };
+      services: Record<string, { url: string }>;
+    };
     assert.ok(Number.parseInt(state.runtime.version, 10) >= 22, `services run on Node ${state.runtime.version}, the CLI on ${version}`);
     const res = await fetch(`${state.services['api']!.url}/stocks/AAPL`);
     assert.equal(res.status, 200);

@@ -31,7 +31,11 @@ interface SuiteRun {
 /** Run a script of the workspace's package.json exactly as a candidate would (`npm run <script>`). */
 function npmRun(dir: string, script: string): Promise<SuiteRun> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`,
+      NO_COLOR: '1',
+    };
     delete env['NODE_TEST_CONTEXT']; // we are inside node:test ourselves; the workspace's runner must not report to us
     const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env });
     let output = '';

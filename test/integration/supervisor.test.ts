@@ -119,7 +119,10 @@ describe('supervisor', () => {
     const err = await sup.start().catch((e: unknown) => e);
     assert.ok(err instanceof FaultlineError, String(err));
     assert.equal(err.code, 'service-failed');
-    assert.match(err.message, /bad failed to start: bad exited with code 1 during start-up: TypeError: Cannot read properties of undefined/);
+    assert.match(
+      err.message,
+      /bad failed to start: bad exited with code 1 during start-up: TypeError: Cannot read properties of undefined/,
+    );
     assert.match(err.message, /\(at server\.js:\d+:\d+\)/);
     assert.match(err.hint ?? '', /look at server\.js:\d+:\d+/);
     assert.match(err.details ?? '', /TypeError[\s\S]*at Object\.<anonymous>/);
@@ -133,7 +136,9 @@ describe('supervisor', () => {
   });
 
   it('gives up on a service that never becomes healthy, with its log tail', async (t) => {
-    const { sup } = supervise(t, [service('sick', { env: { BEHAVIOR: 'never-healthy' }, health: { path: '/health', startupTimeoutMs: 800 } })]);
+    const { sup } = supervise(t, [
+      service('sick', { env: { BEHAVIOR: 'never-healthy' }, health: { path: '/health', startupTimeoutMs: 800 } }),
+    ]);
     const err = await sup.start().catch((e: unknown) => e);
     assert.ok(err instanceof FaultlineError);
     assert.match(err.message, /sick failed to start: not healthy within 800 ms \(GET \/health answered 503\)/);
@@ -196,7 +201,10 @@ describe('supervisor', () => {
     const s = sup.status()[0]!;
     assert.equal(s.instances.length, 2);
     assert.notEqual(s.instances[0]!.port, s.instances[1]!.port);
-    assert.deepEqual(s.urls, s.instances.map((i) => i.url));
+    assert.deepEqual(
+      s.urls,
+      s.instances.map((i) => i.url),
+    );
   });
 
   it('reports an occupied port clearly', async (t) => {

@@ -69,7 +69,10 @@ describe('manifest validation', () => {
     );
     const messages = problems.map((p) => `${formatJsonPath(p.path)}: ${p.message}`);
     assert.ok(messages.includes('$.levle: unknown property'), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('$.services[0].role: expected one of "candidate", "bundled", got "candidat"')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('$.services[0].role: expected one of "candidate", "bundled", got "candidat"')),
+      messages.join('\n'),
+    );
   });
 
   it('checks references, cycles, duplicates and templates', () => {
@@ -91,7 +94,11 @@ describe('manifest validation', () => {
       /dependency cycle: a → b → a/,
       /\$\.phases\[0\]\.chaos\[0\]: unknown chaos mode "chaos_missing"/,
     ];
-    for (const re of expect) assert.ok(messages.some((m) => re.test(m)), `${re} not in:\n${messages.join('\n')}`);
+    for (const re of expect)
+      assert.ok(
+        messages.some((m) => re.test(m)),
+        `${re} not in:\n${messages.join('\n')}`,
+      );
   });
 
   it('requires dependencies for service templates', () => {
@@ -113,9 +120,18 @@ describe('manifest validation', () => {
       }),
     );
     const messages = problems.map((p) => `${formatJsonPath(p.path)}: ${p.message}`);
-    assert.ok(messages.some((m) => /solutions\.leak: solutions are interviewer material/.test(m)), messages.join('\n'));
-    assert.ok(messages.some((m) => /interviewer\.guide: not found: interviewer\/MISSING\.md/.test(m)), messages.join('\n'));
-    assert.ok(messages.some((m) => /\$\.brief: brief not found/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => /solutions\.leak: solutions are interviewer material/.test(m)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /interviewer\.guide: not found: interviewer\/MISSING\.md/.test(m)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /\$\.brief: brief not found/.test(m)),
+      messages.join('\n'),
+    );
   });
 
   it('rejects paths that escape the exercise folder', () => {
@@ -139,7 +155,10 @@ describe('manifest validation', () => {
     const messages = problems.map((p) => p.message);
     assert.ok(messages.includes('total is 20 but the categories add up to 8'), messages.join('\n'));
     assert.ok(messages.includes('category "one" has 4 points but its items add up to 3'), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('duplicate rubric item id "x"')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('duplicate rubric item id "x"')),
+      messages.join('\n'),
+    );
     assert.ok(messages.includes('automatic items need a "check"'), messages.join('\n'));
   });
 
@@ -160,7 +179,10 @@ describe('catalog', () => {
     assert.ok(catalog.exercises.some((e) => e.manifest.id === 'price-alerts'));
     const broken = catalog.problems.filter((p) => p.file.includes(`${path.sep}broken${path.sep}`));
     assert.equal(broken.length > 0, true);
-    assert.throws(() => catalog.get('broken'), (e: unknown) => e instanceof FaultlineError && e.code === 'invalid-manifest');
+    assert.throws(
+      () => catalog.get('broken'),
+      (e: unknown) => e instanceof FaultlineError && e.code === 'invalid-manifest',
+    );
     assert.throws(
       () => catalog.get('nope'),
       (e: unknown) => e instanceof FaultlineError && e.code === 'unknown-exercise' && /price-alerts/.test(e.hint ?? ''),
@@ -172,7 +194,10 @@ describe('templates', () => {
   it('parses and renders variables, service fields and $$', () => {
     const services = new Map([['db', { url: 'http://127.0.0.1:5', port: 5, urls: ['http://127.0.0.1:5', 'http://127.0.0.1:6'] }]]);
     const ctx = { workspace: '/w', session: '/s', exercise: 'x', services };
-    assert.equal(renderTemplate('${workspace}/data ${services.db.port} $$HOME ${services.db.urls}', ctx), '/w/data 5 $HOME http://127.0.0.1:5,http://127.0.0.1:6');
+    assert.equal(
+      renderTemplate('${workspace}/data ${services.db.port} $$HOME ${services.db.urls}', ctx),
+      '/w/data 5 $HOME http://127.0.0.1:5,http://127.0.0.1:6',
+    );
     assert.deepEqual(parseTemplate('${nope}'), {
       error: 'unknown template variable ${nope}; use ${workspace}, ${session}, ${exercise} or ${services.<name>.url|port|urls}',
     });

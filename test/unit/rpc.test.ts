@@ -50,7 +50,9 @@ describe('typed control RPC', () => {
 
     const missing = await rawRequest(served.url + '/v1/add', { method: 'POST', body: '{"a":1,"b":2}' });
     assert.equal(missing.status, 401);
-    const wrong = await apiClient(api, served.url, newToken()).add({ a: 1, b: 2 }).catch((e: unknown) => e);
+    const wrong = await apiClient(api, served.url, newToken())
+      .add({ a: 1, b: 2 })
+      .catch((e: unknown) => e);
     assert.ok(wrong instanceof FaultlineError && wrong.code === 'control-unauthorized');
 
     const rebinding = await rawRequest(served.url + '/v1/add', {
@@ -75,6 +77,9 @@ describe('typed control RPC', () => {
   it('reports a dead endpoint as not running', async () => {
     const served = await serveApi(api, { add: ({ a, b }) => ({ sum: a + b }), boom: () => ({}) }, { token: 't' });
     await served.close();
-    await assert.rejects(apiClient(api, served.url, 't').add({ a: 1, b: 1 }), (e: unknown) => e instanceof FaultlineError && e.code === 'not-running');
+    await assert.rejects(
+      apiClient(api, served.url, 't').add({ a: 1, b: 1 }),
+      (e: unknown) => e instanceof FaultlineError && e.code === 'not-running',
+    );
   });
 });

@@ -8,8 +8,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Id = (description: string) =>
-  Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description });
+const Id = (description: string) => Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description });
 
 const RelativePath = (description: string) =>
   Type.String({ minLength: 1, pattern: '^(?![/\\\\])(?!.*(^|[/\\\\])\\.\\.([/\\\\]|$)).+$', description });
@@ -19,9 +18,7 @@ const Markdown = (description: string) => Type.String({ minLength: 1, descriptio
 export const HealthCheck = Type.Object(
   {
     path: Type.String({ pattern: '^/', description: 'HTTP path that answers 2xx when the service is ready, e.g. "/health".' }),
-    timeoutMs: Type.Optional(
-      Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'Timeout of one probe request.' }),
-    ),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'Timeout of one probe request.' })),
     startupTimeoutMs: Type.Optional(
       Type.Integer({
         minimum: 500,
@@ -47,9 +44,7 @@ export const Service = Type.Object(
     role: ServiceRole,
     entry: Type.String({ minLength: 1, description: 'Entry file (candidate) or bundled server name (bundled).' }),
     cwd: Type.Optional(RelativePath('Working directory relative to the workspace (default: the workspace root).')),
-    nodeArgs: Type.Optional(
-      Type.Array(Type.String(), { description: 'Extra Node.js arguments, e.g. ["-r", "sucrase/register/ts"].' }),
-    ),
+    nodeArgs: Type.Optional(Type.Array(Type.String(), { description: 'Extra Node.js arguments, e.g. ["-r", "sucrase/register/ts"].' })),
     args: Type.Optional(Type.Array(Type.String(), { description: 'Arguments passed to the entry.' })),
     env: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
@@ -74,9 +69,7 @@ export const Service = Type.Object(
         description: 'Port to listen on (passed as PORT). 0 lets the OS choose; the supervisor reports the real port.',
       }),
     ),
-    replicas: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 8, default: 1, description: 'Number of identical processes to run.' }),
-    ),
+    replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, default: 1, description: 'Number of identical processes to run.' })),
     database: Type.Optional(
       Type.Object(
         {
@@ -96,9 +89,7 @@ export const Phase = Type.Object(
     minutes: Type.Integer({ minimum: 1, maximum: 240, description: 'Suggested length of the phase.' }),
     goal: Markdown('What the candidate works on and when the phase is complete.'),
     evaluate: Type.Optional(Type.Array(Type.String(), { description: 'What the interviewer evaluates in this phase.' })),
-    chaos: Type.Optional(
-      Type.Array(Id('Chaos mode id.'), { uniqueItems: true, description: 'Chaos modes that belong to this phase.' }),
-    ),
+    chaos: Type.Optional(Type.Array(Id('Chaos mode id.'), { uniqueItems: true, description: 'Chaos modes that belong to this phase.' })),
   },
   { additionalProperties: false },
 );

@@ -43,8 +43,7 @@ export function parseTemplate(value: string): ParsedTemplate {
     if (!ref) {
       return {
         error:
-          `unknown template variable \${${text}}; use \${workspace}, \${session}, \${exercise} ` +
-          'or ${services.<name>.url|port|urls}',
+          `unknown template variable \${${text}}; use \${workspace}, \${session}, \${exercise} ` + 'or ${services.<name>.url|port|urls}',
       };
     }
     if (literal) parts.push({ literal });

@@ -30,7 +30,10 @@ export interface ManifestProblem {
 
 /** `$.services[0].health.path` */
 export function formatJsonPath(segments: readonly Segment[]): string {
-  return '$' + segments.map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`)).join('');
+  return (
+    '$' +
+    segments.map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`)).join('')
+  );
 }
 
 export function formatProblem(p: ManifestProblem): string {
@@ -164,7 +167,11 @@ function describeError(e: ValueError): string {
     }
     case ValueErrorType.StringPattern: {
       const pattern = String(schema['pattern']);
-      const words = patternWords[pattern] ?? (pattern.includes('\\.\\.') ? 'a relative path inside the exercise folder (no "..", not absolute)' : `a string matching ${pattern}`);
+      const words =
+        patternWords[pattern] ??
+        (pattern.includes('\\.\\.')
+          ? 'a relative path inside the exercise folder (no "..", not absolute)'
+          : `a string matching ${pattern}`);
       return `expected ${words}, got ${JSON.stringify(e.value)}`;
     }
     case ValueErrorType.ObjectRequiredProperty:
@@ -235,7 +242,8 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   m.services.forEach((s, i) => {
     (s.dependsOn ?? []).forEach((d, j) => {
       if (d === s.name) error(['services', i, 'dependsOn', j], `service "${s.name}" cannot depend on itself`);
-      else if (!services.has(d)) error(['services', i, 'dependsOn', j], `unknown service "${d}"; known: ${[...services.keys()].join(', ')}`);
+      else if (!services.has(d))
+        error(['services', i, 'dependsOn', j], `unknown service "${d}"; known: ${[...services.keys()].join(', ')}`);
     });
     for (const [name, value] of Object.entries(s.env ?? {})) {
       const parsed = parseTemplate(value);
@@ -247,7 +255,10 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
         if (ref.kind === 'service') {
           if (!services.has(ref.service)) error(['services', i, 'env', name], `\${${ref.text}} names unknown service "${ref.service}"`);
           else if (!(s.dependsOn ?? []).includes(ref.service))
-            error(['services', i, 'env', name], `\${${ref.text}} needs "${ref.service}" in dependsOn (its address is known only after it started)`);
+            error(
+              ['services', i, 'env', name],
+              `\${${ref.text}} needs "${ref.service}" in dependsOn (its address is known only after it started)`,
+            );
         }
       }
     }
@@ -307,7 +318,8 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   // Files and folders.
   const starter = path.resolve(dir, m.starter);
   if (!isDir(starter)) error(['starter'], `starter folder not found: ${m.starter}`);
-  else if (!fs.existsSync(path.join(starter, m.brief))) error(['brief'], `brief not found in the starter: ${path.join(m.starter, m.brief)}`);
+  else if (!fs.existsSync(path.join(starter, m.brief)))
+    error(['brief'], `brief not found in the starter: ${path.join(m.starter, m.brief)}`);
   const insideStarter = (rel: string) => {
     const abs = path.resolve(dir, rel);
     return abs === starter || abs.startsWith(starter + path.sep);

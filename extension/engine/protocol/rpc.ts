@@ -14,6 +14,8 @@ export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSch
   method: 'GET' | 'POST';
   path: string;
   description: string;
+  /** Answered without a token (only for harmless liveness routes). */
+  public?: boolean;
   request: Req;
   response: Res;
 }
@@ -80,11 +82,11 @@ export async function serveApi<A extends Api>(
     // Only loopback clients that name a loopback host (defeats DNS rebinding from a browser).
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return fail(403, 'control-unauthorized', 'forbidden host');
-    if (!tokenMatches(req.headers.authorization, opts.token)) {
-      return fail(401, 'control-unauthorized', 'missing or wrong session token', 'read the token from the session state file');
-    }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const entry = byKey.get(`${req.method ?? 'GET'} ${pathname}`);
+    if (!entry?.[1].public && !tokenMatches(req.headers.authorization, opts.token)) {
+      return fail(401, 'control-unauthorized', 'missing or wrong session token', 'read the token from the session state file');
+    }
     if (!entry) return fail(404, 'usage', `no such endpoint: ${req.method} ${pathname}`);
     const [name, r] = entry;
     const chunks: Buffer[] = [];

@@ -149,7 +149,10 @@ export class ServiceInstance {
         this.healthyAt = Date.now();
         return { ok: true, port, ms: this.healthyAt - this.startedAt };
       }
-      last = r.status !== undefined ? `GET ${spec.healthPath} answered ${r.status}` : `GET ${spec.healthPath} failed: ${r.error ?? 'unknown error'}`;
+      last =
+        r.status !== undefined
+          ? `GET ${spec.healthPath} answered ${r.status}`
+          : `GET ${spec.healthPath} failed: ${r.error ?? 'unknown error'}`;
       const outcome = await Promise.race([died, timeout(delay)]);
       if (outcome === 'died') return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
       delay = Math.min(delay * 2, 200);

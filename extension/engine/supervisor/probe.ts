@@ -26,6 +26,8 @@ export function probe(url: string, timeoutMs: number): Promise<ProbeResult> {
     req.on('timeout', () => {
       req.destroy(new Error(`no answer within ${timeoutMs} ms`));
     });
-    req.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: err.code === 'ECONNREFUSED' ? 'connection refused' : err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done({ ok: false, error: err.code === 'ECONNREFUSED' ? 'connection refused' : err.message }),
+    );
   });
 }

@@ -189,8 +189,7 @@ export class Supervisor {
   private buildSpec(service: Service, n: number, port?: number): SpawnSpec {
     const { install, runtime, workspace, sessionDir } = this.opts;
     const cwd = path.resolve(workspace, service.cwd ?? '.');
-    const entry =
-      service.role === 'candidate' ? path.resolve(cwd, service.entry) : path.join(install.serversDir, `${service.entry}.js`);
+    const entry = service.role === 'candidate' ? path.resolve(cwd, service.entry) : path.join(install.serversDir, `${service.entry}.js`);
     if (!fs.existsSync(entry)) {
       throw new FaultlineError(
         'service-failed',
@@ -256,7 +255,8 @@ export class Supervisor {
         }
         this.slots.set(service.name, slots);
       } else {
-        for (const slot of slots) slot.instance.spec = this.buildSpec(service, slot.instance.spec.instance, slot.instance.port || undefined);
+        for (const slot of slots)
+          slot.instance.spec = this.buildSpec(service, slot.instance.spec.instance, slot.instance.port || undefined);
       }
     } catch (err) {
       return err instanceof FaultlineError ? err : new FaultlineError('service-failed', String(err));
@@ -276,7 +276,14 @@ export class Supervisor {
     this.emit({ type: 'starting', service: service.name, instance: n });
     const outcome = await slot.instance.start();
     if (outcome.ok) {
-      this.emit({ type: 'healthy', service: service.name, instance: n, url: slot.instance.url, pid: slot.instance.pid ?? 0, ms: outcome.ms });
+      this.emit({
+        type: 'healthy',
+        service: service.name,
+        instance: n,
+        url: slot.instance.url,
+        pid: slot.instance.pid ?? 0,
+        ms: outcome.ms,
+      });
     }
     return outcome;
   }

@@ -43,8 +43,7 @@ const fail = <T>(type: string, loc: Loc, msg: string, input: unknown): FieldResu
 export function string(): Field<string> {
   return {
     optional: false,
-    parse: (input, loc) =>
-      typeof input === 'string' ? ok(input) : fail('string_type', loc, 'Input should be a valid string', input),
+    parse: (input, loc) => (typeof input === 'string' ? ok(input) : fail('string_type', loc, 'Input should be a valid string', input)),
   };
 }
 

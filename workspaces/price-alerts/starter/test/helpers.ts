@@ -162,11 +162,7 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
-  async request<T>(
-    method: string,
-    path: string,
-    payload?: { json?: unknown; form?: Record<string, string> },
-  ): Promise<ApiResponse<T>> {
+  async request<T>(method: string, path: string, payload?: { json?: unknown; form?: Record<string, string> }): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let body: string | undefined;

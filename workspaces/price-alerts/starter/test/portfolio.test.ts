@@ -25,9 +25,7 @@ describe('portfolio', () => {
       assert.equal(res.status, 200);
       assert.ok(res.body.total_holdings_value > 0);
       assert.equal(res.body.holdings.length, 2);
-      assert.ok(
-        Math.abs(res.body.total_portfolio_value - (res.body.cash_balance + res.body.total_holdings_value)) < 0.011,
-      );
+      assert.ok(Math.abs(res.body.total_portfolio_value - (res.body.cash_balance + res.body.total_holdings_value)) < 0.011);
     });
 
     it('reports gain/loss fields', async () => {

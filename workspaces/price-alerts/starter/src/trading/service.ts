@@ -45,9 +45,7 @@ export async function placeOrder(db: Knex, user: User, input: OrderCreate): Prom
   // Limit orders execute immediately (at the better, current price) when the limit allows it.
   const limit = input.limit_price ?? 0;
   const executable =
-    input.order_type === 'market' ||
-    (input.side === 'buy' && limit >= currentPrice) ||
-    (input.side === 'sell' && limit <= currentPrice);
+    input.order_type === 'market' || (input.side === 'buy' && limit >= currentPrice) || (input.side === 'sell' && limit <= currentPrice);
 
   return executable ? executeOrder(db, order, currentPrice) : order;
 }
@@ -60,9 +58,7 @@ async function executeOrder(db: Knex, order: OrderRow, price: number): Promise<O
     const now = nowTimestamp();
     const account = await trx<UserRow>('users').where({ id: order.user_id }).first();
     if (!account) throw new Error(`User ${order.user_id} disappeared while executing order ${order.id}`);
-    const holding = await trx<HoldingRow>('portfolio_holdings')
-      .where({ user_id: order.user_id, symbol: order.symbol })
-      .first();
+    const holding = await trx<HoldingRow>('portfolio_holdings').where({ user_id: order.user_id, symbol: order.symbol }).first();
     const totalCost = price * order.quantity;
 
     const reject = async (reason: string): Promise<Execution> => {
@@ -72,11 +68,11 @@ async function executeOrder(db: Knex, order: OrderRow, price: number): Promise<O
 
     if (order.side === 'buy') {
       if (account.balance < totalCost) {
-        return reject(
-          `Insufficient funds. Required: $${formatFixed2(totalCost)}, Available: $${formatFixed2(account.balance)}`,
-        );
+        return reject(`Insufficient funds. Required: $${formatFixed2(totalCost)}, Available: $${formatFixed2(account.balance)}`);
       }
-      await trx<UserRow>('users').where({ id: account.id }).update({ balance: account.balance - totalCost });
+      await trx<UserRow>('users')
+        .where({ id: account.id })
+        .update({ balance: account.balance - totalCost });
 
       if (holding) {
         const totalShares = holding.quantity + order.quantity;
@@ -99,7 +95,9 @@ async function executeOrder(db: Knex, order: OrderRow, price: number): Promise<O
         const available = holding ? formatPyFloat(holding.quantity) : '0';
         return reject(`Insufficient shares. Required: ${formatPyFloat(order.quantity)}, Available: ${available}`);
       }
-      await trx<UserRow>('users').where({ id: account.id }).update({ balance: account.balance + totalCost });
+      await trx<UserRow>('users')
+        .where({ id: account.id })
+        .update({ balance: account.balance + totalCost });
 
       const remaining = holding.quantity - order.quantity;
       if (remaining === 0) {

@@ -71,9 +71,7 @@ export async function addToWatchlist(db: Knex, user: User, input: WatchlistAdd):
 
   try {
     // `.returning('*')` gives back the inserted row (supported by better-sqlite3).
-    const [item] = await db<WatchlistRow>('watchlists')
-      .insert({ user_id: user.id, symbol, added_at: nowTimestamp() })
-      .returning('*');
+    const [item] = await db<WatchlistRow>('watchlists').insert({ user_id: user.id, symbol, added_at: nowTimestamp() }).returning('*');
     return { item, stock };
   } catch (err) {
     // The UNIQUE(user_id, symbol) constraint catches a concurrent duplicate add.

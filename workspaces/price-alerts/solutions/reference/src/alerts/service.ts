@@ -117,10 +117,7 @@ export async function deleteAlert(db: Knex, user: User, alertId: number): Promis
 export async function checkAndTriggerAlerts(db: Knex, user: User): Promise<AlertWithPrice[]> {
   return db.transaction(async (trx) => {
     // 1. One query: every active, untriggered alert of the user with its stock's price.
-    const candidates = await alertsWithPrices(trx, user)
-      .andWhere('a.is_active', true)
-      .andWhere('a.is_triggered', false)
-      .orderBy('a.id');
+    const candidates = await alertsWithPrices(trx, user).andWhere('a.is_active', true).andWhere('a.is_triggered', false).orderBy('a.id');
 
     // 2. Decide in memory, skipping bad data (missing stock, unusable price or target).
     const priceById = new Map<number, number | null>();
@@ -145,8 +142,6 @@ export async function checkAndTriggerAlerts(db: Knex, user: User): Promise<Alert
       triggered.push(...rows);
     }
 
-    return triggered
-      .sort((a, b) => a.id - b.id)
-      .map((alert) => ({ alert, currentPrice: priceById.get(alert.id) ?? null }));
+    return triggered.sort((a, b) => a.id - b.id).map((alert) => ({ alert, currentPrice: priceById.get(alert.id) ?? null }));
   });
 }
