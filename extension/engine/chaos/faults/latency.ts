@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { matches, sleep, trafficFault, TRAFFIC } from './common';
+
+/** Delays requests (or responses) by a fixed time plus uniform jitter. */
+export const latency = trafficFault({
+  type: 'latency',
+  summary: 'Delay requests by a fixed time plus jitter',
+  description:
+    'Holds each matching request for `ms` ± `jitterMs` before forwarding it (or holds the answer, with ' +
+    '`direction: "response"`). Removing the fault releases every held request at once.',
+  params: Type.Object(
+    {
+      ms: Type.Integer({ minimum: 0, maximum: 600_000, default: 300, description: 'Added delay in milliseconds.' }),
+      jitterMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 0, description: 'Uniform random ± spread around `ms`.' }),
+      direction: Type.Union([Type.Literal('request'), Type.Literal('response')], {
+        default: 'request',
+        description: 'Delay before forwarding the request, or before returning the answer.',
+      }),
+      ...TRAFFIC,
+    },
+    { additionalProperties: false },
+  ),
+  toxic: {
+    match: (p, req) => matches(p.match, req),
+    async request(x, p, random) {
+      if (p.direction === 'request') await sleep(delay(p.ms, p.jitterMs, random), x.released);
+      return 'continue' as const;
+    },
+    async response(x, _upstream, p) {
+      if (p.direction === 'response') await sleep(delay(p.ms, p.jitterMs, Math.random), x.released);
+      return 'continue' as const;
+    },
+    async upgrade(_socket, p, released) {
+      await sleep(delay(p.ms, p.jitterMs, Math.random), released);
+      return 'continue' as const;
+    },
+  },
+});
+
+function delay(ms: number, jitter: number, random: () => number): number {
+  return Math.max(0, Math.round(ms + (random() * 2 - 1) * jitter));
+}

@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+import { matches, trafficFault, TRAFFIC } from './common';
+
+/** Resets the client's TCP connection (RST) instead of answering. */
+export const resetPeer = trafficFault({
+  type: 'reset_peer',
+  summary: 'Reset the connection (TCP RST) instead of answering',
+  description: 'Matching requests are answered with a TCP reset: clients see ECONNRESET / "socket hang up".',
+  params: Type.Object({ ...TRAFFIC }, { additionalProperties: false }),
+  toxic: {
+    match: (p, req) => matches(p.match, req),
+    request(x) {
+      x.injected();
+      x.req.socket.resetAndDestroy();
+      return 'handled' as const;
+    },
+    upgrade(socket) {
+      socket.resetAndDestroy();
+      return 'handled' as const;
+    },
+  },
+});

@@ -1,0 +1,140 @@
+/**
+ * The fault registry's vocabulary. A fault type is one small module: typed parameters with
+ * defaults (a TypeBox schema, so docs and validation come from the same place), `apply` and
+ * `revert` on the engine side, and — for faults that act on traffic — a `toxic` that the fault
+ * proxy runs per request. Chaos modes in manifests are lists of such faults.
+ */
+import type * as http from 'node:http';
+import type * as net from 'node:net';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Random } from './random';
+
+export type FaultLayer = 'network' | 'data' | 'load' | 'process';
+
+/** What a fault needs from the running session. Implemented by the chaos controller. */
+export interface FaultContext {
+  /** Service named in the fault's `target` (validated to exist when the fault needs one). */
+  target: string | undefined;
+  /** Seeded stream for this fault: same seed, same decisions. */
+  random: Random;
+  proxy: ProxyPort;
+  db: DbPort;
+  process: ProcessPort;
+  /** Public URL (through the fault proxy) of a service. */
+  url(service: string): string;
+  log(message: string): void;
+}
+
+export interface ProxyPort {
+  /** Listener ids that carry traffic to `service` (public + edges), optionally only from `from`. */
+  listenersTo(service: string, from?: string): string[];
+  addFault(spec: {
+    id: string;
+    type: string;
+    listeners: string[];
+    probability: number;
+    seed: number;
+    params: Record<string, unknown>;
+  }): Promise<void>;
+  removeFault(id: string): Promise<void>;
+}
+
+export interface DbPort {
+  /** Runs a data operation against the SQLite database of `service`; returns its undo record. */
+  apply(service: string, op: DbOperation): Promise<DbUndo>;
+  revert(service: string, undo: DbUndo): Promise<void>;
+}
+
+export type DbValue = string | number | boolean | null | { [k: string]: unknown };
+
+export type DbOperation =
+  | { kind: 'update'; table: string; where: Record<string, DbValue>; set: Record<string, DbValue> }
+  | { kind: 'insert'; table: string; rows: Record<string, DbValue>[] }
+  | {
+      kind: 'generate';
+      table: string;
+      count: number;
+      pick?: { table: string; as: string; where?: Record<string, DbValue> };
+      values: Record<string, DbValue>;
+      seed: number;
+    };
+
+/** Everything needed to put the rows back exactly (persisted in the session folder). */
+export interface DbUndo {
+  table: string;
+  /** Full original rows (with rowid) of updated rows. */
+  updated: Record<string, unknown>[];
+  /** rowids of inserted rows. */
+  inserted: number[];
+  /** sqlite_sequence value before, when the table has one. */
+  sequence: number | null;
+  summary: string;
+}
+
+export interface ProcessPort {
+  signal(service: string, signal: NodeJS.Signals): Promise<number>;
+  /** Settings the preload applies inside the service process (and to every restart of it). */
+  setPreload(service: string, key: string, value: Record<string, unknown> | null): Promise<void>;
+  /** Kill the service `afterMs` after each start from now on; `null` stops that. */
+  crashLoop(service: string, afterMs: number | null): Promise<void>;
+  /** Restart a service that gave up after too many crashes; resolves when healthy. */
+  revive(service: string): Promise<void>;
+}
+
+/** JSON-serialisable record of what an apply did, handed back to revert (also after a crash). */
+export type Undo = Record<string, unknown>;
+
+export interface FaultType<P extends TObject = TObject> {
+  type: string;
+  layer: FaultLayer;
+  /** One line for pickers and completion. */
+  summary: string;
+  /** Markdown for hover docs. */
+  description: string;
+  /** Whether `target` (a service) is required, optional or meaningless. */
+  target: 'required' | 'optional' | 'none';
+  params: P;
+  apply(ctx: FaultContext, params: Static<P>, fault: { id: string; probability: number }): Promise<Undo>;
+  revert(ctx: FaultContext, undo: Undo): Promise<void>;
+  /** Proxy-side behaviour for traffic faults. */
+  toxic?: Toxic<Static<P>>;
+}
+
+// --- proxy side -------------------------------------------------------------------------------
+
+export interface ListenerControl {
+  readonly id: string;
+  readonly service: string;
+  readonly from: string | undefined;
+  /** Stop accepting connections (and drop open ones) while at least one caller holds it down. */
+  hold(down: boolean): void;
+}
+
+export interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  listener: ListenerControl;
+  /** Aborted when the fault is removed: anything waiting must let the request go on. */
+  released: AbortSignal;
+  /** Mark the request as answered or broken by a fault (for metrics). */
+  injected(): void;
+  /** Base URL of an upstream of this listener (round robin across replicas). */
+  upstream(): string;
+}
+
+export type Verdict = 'continue' | 'handled';
+
+export interface Toxic<P> {
+  /** Matches requests (method/path) before the toxic sees them; default: every request. */
+  match?(params: P, req: http.IncomingMessage): boolean;
+  /** Once per listener when the fault starts; returns the undo. */
+  attach?(listener: ListenerControl, params: P): () => void;
+  /** Before the request is forwarded. */
+  request?(x: Exchange, params: P, random: () => number): Promise<Verdict> | Verdict;
+  /** After the upstream answered, before the answer reaches the client. */
+  response?(x: Exchange, upstream: http.IncomingMessage, params: P): Promise<Verdict> | Verdict;
+  /** Wraps the response body stream (e.g. bandwidth). */
+  body?(params: P): NodeJS.ReadWriteStream;
+  /** WebSocket/upgrade connections. */
+  upgrade?(socket: net.Socket, params: P, released: AbortSignal): Promise<Verdict> | Verdict;
+}
