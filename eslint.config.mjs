@@ -48,6 +48,7 @@ export default tseslint.config(
         setTimeout: 'readonly',
         setInterval: 'readonly',
         URL: 'readonly',
+        Buffer: 'readonly',
       },
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },

@@ -7,13 +7,17 @@
  * - crash report: an uncaught start-up exception is written synchronously to FAULTLINE_CRASH_FILE
  *   (stack included) before Node prints it and exits;
  * - orphan watchdog: when the supervisor disappears (even after kill -9) the service exits, also
- *   when its main thread is stuck in an endless loop (the check runs on a worker thread).
+ *   when its main thread is stuck in an endless loop (the check runs on a worker thread);
+ * - instrumentation (./instrument.ts): database query counts and latency, clock skew — set by the
+ *   chaos engine over IPC and, for restarts, from FAULTLINE_PRELOAD_SETTINGS.
  *
  * Plain Node APIs only: this file is bundled on its own and runs on any Node ≥ 18 or Electron.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { serveIpc } from '../../extension/engine/protocol/ipc';
+import { getStats, install, resetStats, set, type Settings } from './instrument';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -97,6 +101,23 @@ if (typeof process.send === 'function') {
     }
   };
   process.on('disconnect', die);
+  let initial: Settings = {};
+  try {
+    initial = JSON.parse(process.env['FAULTLINE_PRELOAD_SETTINGS'] ?? '{}') as Settings;
+  } catch {
+    // ignore a malformed value: no chaos settings
+  }
+  install(initial);
+  serveIpc({
+    set: (p) => {
+      const { key, value } = p as { key: keyof Settings; value: unknown };
+      set(key, value);
+      return {};
+    },
+    stats: () => getStats(),
+    resetStats: () => resetStats(),
+  });
+  // Listening for messages must not keep a service alive that would otherwise exit.
   process.channel?.unref();
   const parent = process.ppid;
   const source = `

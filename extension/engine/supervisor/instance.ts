@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogStreamParser, Ring, type LogRecord } from '../logs';
 import type { CrashReport, InstanceState } from '../protocol/control';
+import { IpcClient } from '../protocol/ipc';
 import { probe } from './probe';
 
 export type { CrashReport, InstanceState } from '../protocol/control';
@@ -39,6 +40,7 @@ export class ServiceInstance {
   readonly logs = new Ring<LogRecord>(400);
   private readonly stderrTail = new Ring<string>(30);
   private child: ChildProcess | undefined;
+  private ipc: IpcClient | undefined;
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;
 
@@ -76,6 +78,7 @@ export class ServiceInstance {
     });
     this.child = child;
     this.pid = child.pid;
+    this.ipc = new IpcClient(child, `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''} (pid ${child.pid ?? '?'})`);
     const listening = new Promise<number>((resolve) => {
       child.on('message', (msg: unknown) => {
         const m = msg as { type?: string; port?: number };
@@ -177,6 +180,12 @@ export class ServiceInstance {
     clearTimeout(killer);
     signalGroup(child, 'SIGKILL'); // leftovers in the group (grandchildren) go too
     this.state = 'stopped';
+  }
+
+  /** Ask the process's preload to do something (chaos settings, query stats). */
+  call<T>(method: string, params: unknown): Promise<T> {
+    if (!this.ipc || !this.child) return Promise.reject(new Error(`${this.spec.service} is not running`));
+    return this.ipc.call<T>(method, params, 5000);
   }
 
   /** Send a signal to the whole process group (for chaos: pause/resume/kill). */

@@ -1,0 +1,174 @@
+/**
+ * Instrumentation the chaos engine and the rubric read, installed from outside the candidate's
+ * code: database query counts and latency (better-sqlite3 statements; knex queries wait
+ * asynchronously, so concurrent requests interleave and race windows widen), and clock skew.
+ */
+import Module from 'node:module';
+
+export interface DbLatency {
+  ms: number;
+  jitterMs: number;
+  statements: 'all' | 'read' | 'write';
+}
+
+export interface Settings {
+  dbLatency?: DbLatency | null;
+  clockSkew?: { offsetMs: number } | null;
+}
+
+export interface Stats {
+  queries: number;
+  reads: number;
+  writes: number;
+  since: number;
+}
+
+const settings: Settings = {};
+const stats: Stats = { queries: 0, reads: 0, writes: 0, since: Date.now() };
+/** >0 while knex is issuing a statement synchronously (knex then owns the delay). */
+let inKnex = 0;
+
+function latencyFor(isRead: boolean): number {
+  const l = settings.dbLatency;
+  if (!l || l.ms + l.jitterMs <= 0) return 0;
+  if ((l.statements === 'read' && !isRead) || (l.statements === 'write' && isRead)) return 0;
+  return Math.max(0, Math.round(l.ms + (Math.random() * 2 - 1) * l.jitterMs));
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function blockFor(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function count(isRead: boolean): void {
+  stats.queries++;
+  if (isRead) stats.reads++;
+  else stats.writes++;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+function patchStatementPrototype(proto: Record<string, unknown>): void {
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = proto[method] as AnyFn | undefined;
+    if (typeof original !== 'function') continue;
+    proto[method] = function (this: { reader?: boolean }, ...args: unknown[]) {
+      const isRead = Boolean(this.reader);
+      count(isRead);
+      if (inKnex === 0) blockFor(latencyFor(isRead));
+      return original.apply(this, args);
+    };
+  }
+}
+
+function patchBetterSqlite3(Database: { prototype: Record<string, unknown> }): void {
+  const prepare = Database.prototype['prepare'] as AnyFn;
+  let patched = false;
+  Database.prototype['prepare'] = function (this: unknown, ...args: unknown[]) {
+    const statement = prepare.apply(this, args) as object;
+    if (!patched) {
+      patched = true;
+      patchStatementPrototype(Object.getPrototypeOf(statement) as Record<string, unknown>);
+    }
+    return statement;
+  };
+  const exec = Database.prototype['exec'] as AnyFn;
+  Database.prototype['exec'] = function (this: unknown, ...args: unknown[]) {
+    count(false);
+    if (inKnex === 0) blockFor(latencyFor(false));
+    return exec.apply(this, args);
+  };
+}
+
+function patchKnex(knex: { Client?: { prototype: Record<string, unknown> } }): void {
+  const proto = knex.Client?.prototype;
+  const query = proto?.['query'] as AnyFn | undefined;
+  if (!proto || !query) return;
+  proto['query'] = async function (this: unknown, connection: unknown, queryParam: unknown) {
+    const q = queryParam as { method?: string; sql?: string } | string;
+    const sql = typeof q === 'string' ? q : (q.sql ?? '');
+    const isRead =
+      typeof q !== 'string' && (q.method === 'select' || q.method === 'first' || q.method === 'pluck')
+        ? true
+        : /^\s*(select|pragma|with)\b/i.test(sql);
+    const ms = latencyFor(isRead);
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    inKnex++;
+    try {
+      return query.call(this, connection, queryParam);
+    } finally {
+      inKnex--;
+    }
+  };
+}
+
+// --- clock skew ---------------------------------------------------------------------------------
+const RealDate = Date;
+let skewedDate: DateConstructor | undefined;
+
+function applyClockSkew(offsetMs: number): void {
+  if (offsetMs === 0) {
+    globalThis.Date = RealDate;
+    return;
+  }
+  skewedDate ??= (() => {
+    class SkewedDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(RealDate.now() + currentOffset());
+        else super(...(args as [number]));
+      }
+      static override now(): number {
+        return RealDate.now() + currentOffset();
+      }
+      static override [Symbol.hasInstance](value: unknown): boolean {
+        return value instanceof RealDate;
+      }
+    }
+    return SkewedDate as unknown as DateConstructor;
+  })();
+  globalThis.Date = skewedDate;
+}
+
+function currentOffset(): number {
+  return settings.clockSkew?.offsetMs ?? 0;
+}
+
+// --- public -------------------------------------------------------------------------------------
+
+export function set(key: keyof Settings, value: unknown): void {
+  if (key === 'dbLatency') settings.dbLatency = (value as DbLatency | null) ?? null;
+  else if (key === 'clockSkew') {
+    settings.clockSkew = (value as { offsetMs: number } | null) ?? null;
+    applyClockSkew(currentOffset());
+  } else throw new Error(`unknown setting ${String(key)}`);
+}
+
+export function getStats(): Stats {
+  return { ...stats };
+}
+
+export function resetStats(): Stats {
+  const before = getStats();
+  stats.queries = stats.reads = stats.writes = 0;
+  stats.since = Date.now();
+  return before;
+}
+
+export function install(initial: Settings): void {
+  const M = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const load = M._load;
+  let knexDone = false;
+  let sqliteDone = false;
+  M._load = function (request: string, parent: unknown, isMain: boolean) {
+    const exported = load.call(this, request, parent, isMain);
+    if (!sqliteDone && request === 'better-sqlite3') {
+      sqliteDone = true;
+      patchBetterSqlite3(exported as { prototype: Record<string, unknown> });
+    } else if (!knexDone && request === 'knex') {
+      knexDone = true;
+      patchKnex(exported as { Client?: { prototype: Record<string, unknown> } });
+    }
+    return exported;
+  };
+  for (const [k, v] of Object.entries(initial)) set(k as keyof Settings, v);
+}
