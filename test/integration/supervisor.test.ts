@@ -99,7 +99,14 @@ describe('supervisor', () => {
     assert.equal(a.instances[0]?.state, 'healthy');
     assert.match(a.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const env = JSON.parse(await get(`${b.url}/env?names=UPSTREAM,HERE,HOST,PORT,FAULTLINE_SERVICE`)) as Record<string, string>;
-    assert.deepEqual(env, { UPSTREAM: a.url, HERE: workspace, HOST: '127.0.0.1', PORT: '0', FAULTLINE_SERVICE: 'b' });
+    const { UPSTREAM, ...rest } = env;
+    assert.deepEqual(rest, { HERE: workspace, HOST: '127.0.0.1', PORT: '0', FAULTLINE_SERVICE: 'b' });
+    // Everyone talks through the fault proxy: clients use a's public listener, b its own edge to a.
+    assert.notEqual(a.url, a.instances[0]?.url, 'the public URL is the proxy, not the process');
+    assert.ok(UPSTREAM && UPSTREAM !== a.url && UPSTREAM !== a.instances[0]?.url, 'b reaches a through its own edge listener');
+    assert.equal(await get(`${UPSTREAM}/health`), '{"status":"healthy"}');
+    const metrics = await sup.proxy.metrics();
+    assert.equal(metrics.find((m) => m.listener === 'b->a')?.routes.find((r) => r.route === '/health')?.count, 1);
     // The fixture calls listen(port) with no host; the preload bound it to loopback.
     assert.ok(logs.some((r) => r.service === 'a' && r.message.includes('"address":"127.0.0.1"')));
     const startedA = logs.findIndex((r) => r.service === 'a' && r.message.startsWith('listening'));

@@ -1,6 +1,9 @@
 /**
  * Runs an exercise's services: dependency order, readiness, structured logs, restart with backoff,
- * clean stop. Knows nothing about any particular exercise — only the manifest's service list.
+ * clean stop. Every service sits behind the fault proxy (started first): clients use the
+ * service's public listener, and a service reaches each dependency through its own edge
+ * listener, so traffic faults can target one service, or one caller of it.
+ * Knows nothing about any particular exercise — only the manifest's service list.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +14,9 @@ import type { Exercise, Service } from '../manifest/schema';
 import { renderTemplate, type TemplateContext } from '../manifest/templates';
 import type { Runtime } from '../runtime';
 import type { CrashReport, InstanceStatus, ServiceStatus } from '../protocol/control';
+import { newToken } from '../protocol/rpc';
 import { ServiceInstance, type SpawnSpec, type StartOutcome } from './instance';
+import { ProxyLink } from './proxyLink';
 
 export type { ServiceStatus } from '../protocol/control';
 
@@ -24,6 +29,22 @@ export interface RestartPolicy {
 }
 
 export const DEFAULT_RESTART: RestartPolicy = { maxConsecutive: 5, baseDelayMs: 250, maxDelayMs: 8000, stableMs: 10_000 };
+
+/** Infrastructure processes use these names; manifests cannot. */
+export const RESERVED_SERVICE_NAMES = ['fault-proxy', 'db-agent'];
+const PROXY = 'fault-proxy';
+const PROXY_SERVICE: Service = {
+  name: PROXY,
+  title: 'Fault proxy',
+  role: 'bundled',
+  entry: 'fault-proxy',
+  health: { path: '/v1/health', startupTimeoutMs: 15_000 },
+};
+
+/** Listener id of the edge from one service to (a replica of) another. */
+export function edgeId(from: string, to: string, replica?: number): string {
+  return `${from}->${to}${replica !== undefined ? `#${replica}` : ''}`;
+}
 
 export type SupervisorEvent =
   | { type: 'starting'; service: string; instance: number }
@@ -73,6 +94,12 @@ export class Supervisor {
   private readonly policy: RestartPolicy;
   private stopped = false;
   private readonly preload: string;
+  private readonly proxyToken = newToken();
+  private link: ProxyLink | undefined;
+  /** Settings the preload applies in each process of a service (chaos: db latency, clock skew). */
+  private readonly preloadSettings = new Map<string, Record<string, unknown>>();
+  private readonly crashLoops = new Map<string, number>();
+  private readonly listeners = new Set<(e: SupervisorEvent) => void>();
 
   constructor(private readonly opts: SupervisorOptions) {
     this.policy = { ...DEFAULT_RESTART, ...opts.restart };
@@ -85,6 +112,11 @@ export class Supervisor {
       throw new FaultlineError('io', `Faultline is not built: ${this.preload} is missing`, 'run `npm run build` in the Faultline folder');
     }
     fs.mkdirSync(path.join(this.opts.sessionDir, 'run'), { recursive: true });
+    const proxyFailure = await this.startService(PROXY_SERVICE);
+    if (proxyFailure) {
+      await this.stop();
+      throw proxyFailure;
+    }
     for (const wave of startWaves(this.opts.exercise.services)) {
       const results = await Promise.all(wave.map((s) => this.startService(s)));
       const failed = results.find((r) => r !== undefined);
@@ -98,7 +130,7 @@ export class Supervisor {
   /** Stop all services, dependents first; `graceMs` before SIGKILL (0 = kill at once). */
   async stop(graceMs = 3000): Promise<void> {
     this.stopped = true;
-    const waves = startWaves(this.opts.exercise.services).reverse();
+    const waves = [...startWaves(this.opts.exercise.services).reverse(), [PROXY_SERVICE]];
     for (const wave of waves) {
       await Promise.all(
         wave.flatMap((s) =>
@@ -141,7 +173,7 @@ export class Supervisor {
         name: s.name,
         title: s.title ?? s.name,
         role: s.role,
-        url: instances[0]?.url ?? '',
+        url: this.link?.has(s.name) ? this.link.url(s.name) : (instances[0]?.url ?? ''),
         urls: instances.map((i) => i.url),
         health: s.health.path,
         instances,
@@ -170,20 +202,150 @@ export class Supervisor {
 
   private emit(event: SupervisorEvent): void {
     this.opts.onEvent?.(event);
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  /** Resolves on the next event matching `test`, or rejects after `timeoutMs`. */
+  nextEvent(test: (e: SupervisorEvent) => boolean, timeoutMs: number): Promise<SupervisorEvent> {
+    return new Promise((resolve, reject) => {
+      const listener = (e: SupervisorEvent) => {
+        if (!test(e)) return;
+        this.listeners.delete(listener);
+        clearTimeout(timer);
+        resolve(e);
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new FaultlineError('service-failed', `timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.listeners.add(listener);
+    });
+  }
+
+  // --- fault proxy and process control (used by the chaos engine) -----------------------------
+
+  get proxy(): ProxyLink {
+    if (!this.link) throw new FaultlineError('not-running', 'the fault proxy is not running');
+    return this.link;
+  }
+
+  proxyStatus(): { url: string; pid: number | null; state: string; restarts: number } {
+    const slot = this.slots.get(PROXY)?.[0];
+    return {
+      url: this.link?.controlUrl ?? '',
+      pid: slot?.instance.pid ?? null,
+      state: slot?.instance.state ?? 'stopped',
+      restarts: slot?.restarts ?? 0,
+    };
+  }
+
+  /** Send a signal to every process of a service; returns their pids. */
+  signal(name: string, sig: NodeJS.Signals): number[] {
+    const slots = this.slots.get(this.service(name).name) ?? [];
+    const pids: number[] = [];
+    for (const slot of slots) if (slot.instance.signal(sig) && slot.instance.pid) pids.push(slot.instance.pid);
+    if (pids.length === 0) throw new FaultlineError('not-running', `${name} has no running process to signal`);
+    return pids;
+  }
+
+  /** Change a preload setting in every process of a service, now and after restarts. */
+  async setPreload(name: string, key: string, value: Record<string, unknown> | null): Promise<void> {
+    this.service(name);
+    const settings = { ...this.preloadSettings.get(name) };
+    if (value === null) delete settings[key];
+    else settings[key] = value;
+    this.preloadSettings.set(name, settings);
+    await Promise.all(
+      (this.slots.get(name) ?? []).filter((s) => s.instance.state === 'healthy').map((s) => s.instance.call('set', { key, value })),
+    );
+  }
+
+  /** Query counts (and more) measured by the preload in each process of a service. */
+  async preloadStats(name: string, reset = false): Promise<{ queries: number; reads: number; writes: number; since: number }[]> {
+    this.service(name);
+    type Stats = { queries: number; reads: number; writes: number; since: number };
+    return Promise.all(
+      (this.slots.get(name) ?? [])
+        .filter((s) => s.instance.state === 'healthy')
+        .map((s) => s.instance.call<Stats>(reset ? 'resetStats' : 'stats', {})),
+    );
+  }
+
+  /** From now on kill the service `afterMs` after each start; `null` stops that. */
+  crashLoop(name: string, afterMs: number | null): void {
+    this.service(name);
+    if (afterMs === null) this.crashLoops.delete(name);
+    else {
+      this.crashLoops.set(name, afterMs);
+      for (const slot of this.slots.get(name) ?? []) if (slot.instance.state === 'healthy') this.scheduleCrash(slot, afterMs);
+    }
+  }
+
+  private scheduleCrash(slot: Slot, afterMs: number): void {
+    const pid = slot.instance.pid;
+    setTimeout(() => {
+      if (this.crashLoops.has(slot.instance.spec.service) && slot.instance.pid === pid && slot.instance.state === 'healthy') {
+        slot.instance.signal('SIGKILL');
+      }
+    }, afterMs).unref();
+  }
+
+  /** Bring a service back to healthy: restart it if it gave up, wait if it is restarting. */
+  async revive(name: string, timeoutMs = 60_000): Promise<void> {
+    const slots = this.slots.get(this.service(name).name) ?? [];
+    if (slots.some((s) => s.instance.state === 'failed' || s.instance.state === 'stopped')) {
+      await this.restart(name);
+      return;
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (slots.some((s) => s.instance.state !== 'healthy')) {
+      if (Date.now() > deadline) throw new FaultlineError('service-failed', `${name} did not become healthy again within ${timeoutMs} ms`);
+      await this.nextEvent(
+        (e) => e.service === name && (e.type === 'healthy' || e.type === 'failed'),
+        Math.max(1, deadline - Date.now()),
+      ).catch(() => undefined);
+      if (slots.some((s) => s.instance.state === 'failed')) {
+        await this.restart(name);
+        return;
+      }
+    }
   }
 
   private log(service: string, instance: number, level: LogRecord['level'], message: string): void {
     this.opts.onLog?.({ time: Date.now(), service, instance, level, stream: 'supervisor', message });
   }
 
-  private templateContext(): TemplateContext {
+  /** Template values as seen by `caller`: its dependencies' addresses are its edge listeners. */
+  private templateContext(caller: Service): TemplateContext {
     const services = new Map<string, { url: string; port: number; urls: string[] }>();
-    for (const [name, slots] of this.slots) {
-      const healthy = slots.filter((s) => s.instance.port > 0);
-      const first = healthy[0];
-      if (first) services.set(name, { url: first.instance.url, port: first.instance.port, urls: healthy.map((s) => s.instance.url) });
+    for (const dep of caller.dependsOn ?? []) {
+      if (!this.link?.has(edgeId(caller.name, dep))) continue;
+      const url = this.link.url(edgeId(caller.name, dep));
+      const replicas = this.slots.get(dep)?.length ?? 1;
+      const urls =
+        replicas > 1 ? Array.from({ length: replicas }, (_, i) => this.link?.url(edgeId(caller.name, dep, i + 1)) ?? url) : [url];
+      services.set(dep, { url, port: Number(new URL(url).port), urls });
     }
     return { workspace: this.opts.workspace, session: this.opts.sessionDir, exercise: this.opts.exercise.id, services };
+  }
+
+  /** Edge listeners from `caller` to each of its dependencies (one per replica too, for ${services.x.urls}). */
+  private async ensureEdges(caller: Service): Promise<void> {
+    for (const dep of caller.dependsOn ?? []) {
+      const upstreams = (this.slots.get(dep) ?? []).map((s) => s.instance.url);
+      if (upstreams.length === 0) continue;
+      await this.proxy.listen({ id: edgeId(caller.name, dep), service: dep, from: caller.name, upstreams });
+      if (upstreams.length > 1) {
+        for (const [i, upstream] of upstreams.entries()) {
+          await this.proxy.listen({ id: edgeId(caller.name, dep, i + 1), service: dep, from: caller.name, upstreams: [upstream] });
+        }
+      }
+    }
+  }
+
+  private static replicaOf(listenerId: string): number | undefined {
+    const m = /#(\d+)$/.exec(listenerId);
+    return m ? Number(m[1]) : undefined;
   }
 
   private buildSpec(service: Service, n: number, port?: number): SpawnSpec {
@@ -199,7 +361,7 @@ export class Supervisor {
     }
     const basePort = service.port ?? 0;
     const requested = port ?? (basePort === 0 ? 0 : basePort + (n - 1));
-    const ctx = this.templateContext();
+    const ctx = this.templateContext(service);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
       if (v !== undefined && !k.startsWith('FAULTLINE_') && k !== 'NODE_OPTIONS') env[k] = v;
@@ -212,7 +374,9 @@ export class Supervisor {
       FAULTLINE_SERVICE: service.name,
       FAULTLINE_INSTANCE: String(n),
       FAULTLINE_CRASH_FILE: crashFile,
+      FAULTLINE_PRELOAD_SETTINGS: JSON.stringify(this.preloadSettings.get(service.name) ?? {}),
     });
+    if (service.name === PROXY) env['FAULTLINE_PROXY_TOKEN'] = this.proxyToken;
     if (service.database) {
       const db = path.resolve(workspace, service.database.path);
       fs.mkdirSync(path.dirname(db), { recursive: true });
@@ -243,6 +407,7 @@ export class Supervisor {
     const replicas = service.replicas ?? 1;
     let slots = this.slots.get(service.name);
     try {
+      if (service.name !== PROXY) await this.ensureEdges(service);
       if (!slots) {
         slots = [];
         for (let n = 1; n <= replicas; n++) {
@@ -268,7 +433,16 @@ export class Supervisor {
         return outcome.ok ? undefined : this.startFailure(service, slot, outcome);
       }),
     );
-    return failures.find((f) => f !== undefined);
+    const failure = failures.find((f) => f !== undefined);
+    if (failure || service.name === PROXY) return failure;
+    try {
+      await this.proxy.listen({ id: service.name, service: service.name, upstreams: slots.map((s) => s.instance.url) });
+    } catch (err) {
+      return err instanceof FaultlineError
+        ? err
+        : new FaultlineError('service-failed', `cannot put ${service.name} behind the fault proxy: ${String(err)}`);
+    }
+    return undefined;
   }
 
   private async startSlot(service: Service, slot: Slot): Promise<StartOutcome> {
@@ -276,6 +450,11 @@ export class Supervisor {
     this.emit({ type: 'starting', service: service.name, instance: n });
     const outcome = await slot.instance.start();
     if (outcome.ok) {
+      try {
+        await this.afterHealthy(service, slot);
+      } catch (err) {
+        this.log(service.name, n, 'error', `after start: ${err instanceof Error ? err.message : String(err)}`);
+      }
       this.emit({
         type: 'healthy',
         service: service.name,
@@ -286,6 +465,21 @@ export class Supervisor {
       });
     }
     return outcome;
+  }
+
+  /** Keep the proxy in step with a process that just became healthy. */
+  private async afterHealthy(service: Service, slot: Slot): Promise<void> {
+    if (service.name === PROXY) {
+      if (this.link) await this.link.replay(slot.instance.url);
+      else this.link = new ProxyLink(slot.instance.url, this.proxyToken);
+      return;
+    }
+    if (this.link) {
+      const urls = (this.slots.get(service.name) ?? []).map((s) => s.instance.url);
+      await this.link.updateUpstreams(service.name, urls, (id) => Supervisor.replicaOf(id));
+    }
+    const afterMs = this.crashLoops.get(service.name);
+    if (afterMs !== undefined) this.scheduleCrash(slot, afterMs);
   }
 
   private startFailure(service: Service, slot: Slot, outcome: Extract<StartOutcome, { ok: false }>): FaultlineError {
