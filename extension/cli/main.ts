@@ -10,6 +10,7 @@ import { FaultlineError, errorMessage, exitCodeFor } from '../engine/errors';
 import { installAt, type Install } from '../engine/install';
 import { startSession } from '../engine/interview';
 import { formatProblem, validateManifestFile } from '../engine/manifest/validate';
+import type { ActivationReport } from '../engine/chaos/controller';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../engine/session';
@@ -25,11 +26,13 @@ const USAGE = `faultline ${VERSION} — chaos-engineering interview rooms
 Usage:
   faultline list [--json]                              exercises you can run
   faultline new <exercise> <dir> [--solution NAME]     create a candidate workspace
-  faultline up <dir> [--state FILE] [--node PATH] [--fresh]
+  faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
   faultline logs <service> [<dir>] [--state FILE] [-n N]
   faultline restart <service> [<dir>] [--state FILE]
+  faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]
+                                                       break things on purpose, at runtime
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
 
@@ -141,8 +144,19 @@ async function cmdNew(install: Install, argv: string[], io: Io): Promise<number>
 }
 
 async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh]';
-  const { values, positionals } = args(argv, { state: { type: 'string' }, node: { type: 'string' }, fresh: { type: 'boolean' } }, usage);
+  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--chaos MODE [--seed N]]';
+  const { values, positionals } = args(
+    argv,
+    {
+      state: { type: 'string' },
+      node: { type: 'string' },
+      fresh: { type: 'boolean' },
+      chaos: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    usage,
+  );
+  const seed = parseSeed(values.seed, usage);
   if (values.help) {
     io.out(usage);
     return 0;
@@ -177,6 +191,15 @@ async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> 
     if (exerciseName) {
       const ex = loadCatalog(install).exercises.find((e) => e.manifest.id === exerciseName);
       ex?.manifest.services.forEach((s) => names.push(s.name));
+      // An unknown --chaos mode is a usage error: say so before starting anything.
+      if (ex && values.chaos && !ex.manifest.chaos.some((c) => c.id === values.chaos)) {
+        const known = ex.manifest.chaos.map((c) => c.id);
+        throw new FaultlineError(
+          'usage',
+          `unknown chaos mode "${values.chaos}"`,
+          known.length ? `chaos modes of ${ex.manifest.id}: ${known.join(', ')}` : `${ex.manifest.id} has no chaos modes`,
+        );
+      }
     }
     const printer = new LogPrinter(io.s, names);
     try {
@@ -205,6 +228,14 @@ async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> 
       return 130;
     }
     const ready = session.state;
+    if (values.chaos) {
+      try {
+        printActivation(io, await session.chaos.activate(values.chaos, seed));
+      } catch (err) {
+        await session.stop();
+        throw err;
+      }
+    }
     io.out(`FAULTLINE_READY ${JSON.stringify(ready)}`);
     io.out(
       paint.green(io.s, `[faultline] ${session.exercise.title} is up: `) +
@@ -319,6 +350,74 @@ async function cmdLogs(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+function parseSeed(raw: string | undefined, usage: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new FaultlineError('usage', '--seed must be an integer from 0 to 4294967295', usage);
+  return n;
+}
+
+function printActivation(io: Io, r: ActivationReport): void {
+  io.out(
+    paint.yellow(io.s, `[faultline] chaos ${r.mode} (${r.title}) active in ${r.ms} ms, seed ${r.seed}`) +
+      (r.replaced ? paint.dim(io.s, ` (replaced ${r.replaced})`) : ''),
+  );
+  for (const f of r.faults) io.out(paint.dim(io.s, `  - ${f.type}${f.target ? ` on ${f.target}` : ''}: ${f.summary}`));
+}
+
+async function cmdChaos(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const what = need(positionals[0], 'a chaos mode, "reset" or "status"', usage);
+  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const client = apiClient(controlApi, state.control.url, readToken(state), 120_000);
+  if (what === 'status' || what === 'list') {
+    const status = await client.chaosStatus(null);
+    if (values.json) io.out(JSON.stringify(status, null, 2));
+    else {
+      io.out(
+        status.active
+          ? `active: ${status.active.mode} (${status.active.title}) since ${status.active.since}, seed ${status.active.seed}`
+          : 'no chaos mode active',
+      );
+      for (const f of status.active?.faults ?? []) io.out(paint.dim(io.s, `  - ${f.type}${f.target ? ` on ${f.target}` : ''}`));
+      io.out(
+        table(
+          [['MODE', 'TITLE', 'WHAT IT DOES'], ...status.modes.map((m) => [`${m.active ? '* ' : ''}${m.id}`, m.title, m.description])],
+          io.s,
+        ),
+      );
+    }
+    return 0;
+  }
+  if (what === 'reset') {
+    const r = await client.chaosReset({});
+    if (values.json) io.out(JSON.stringify(r, null, 2));
+    else {
+      io.out(
+        r.mode
+          ? `reset ${r.mode} in ${r.ms} ms: ${r.reverted.length} fault(s) reverted`
+          : `nothing was active; checked health in ${r.ms} ms`,
+      );
+      for (const f of r.failed) io.out(paint.red(io.s, `  could not revert ${f.type}${f.target ? ` on ${f.target}` : ''}: ${f.error}`));
+      for (const h of r.health) io.out(`  ${h.ok ? paint.green(io.s, 'healthy') : paint.red(io.s, 'UNHEALTHY')} ${h.service}: ${h.detail}`);
+    }
+    return r.failed.length > 0 || r.health.some((h) => !h.ok) ? 1 : 0;
+  }
+  const report = await client.chaosActivate({
+    mode: what,
+    ...(values.seed !== undefined ? { seed: parseSeed(values.seed, usage) } : {}),
+  });
+  if (values.json) io.out(JSON.stringify(report, null, 2));
+  else printActivation(io, report);
+  return 0;
+}
+
 function cmdValidate(install: Install, argv: string[], io: Io): number {
   const usage = 'faultline validate [<exercise dir>...]';
   const { values, positionals } = args(argv, {}, usage);
@@ -375,6 +474,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdRestart(rest, io);
       case 'logs':
         return await cmdLogs(rest, io);
+      case 'chaos':
+        return await cmdChaos(rest, io);
       case 'validate':
         return cmdValidate(install, rest, io);
       case '--version':

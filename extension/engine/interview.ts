@@ -15,6 +15,8 @@ import { newToken, serveApi, type ServedApi } from './protocol/rpc';
 import { resolveRuntime, type Runtime } from './runtime';
 import { acquireLock, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
 import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
+import { ChaosController } from './chaos/controller';
+import { Timeline } from './timeline';
 import { ensureDependencies, readMarker } from './workspace';
 
 export interface StartSessionOptions {
@@ -38,6 +40,8 @@ export interface RunningSession {
   state: SessionState;
   exercise: Exercise;
   supervisor: Supervisor;
+  chaos: ChaosController;
+  timeline: Timeline;
   /** Resolves once the session was asked to stop through the control API. */
   stopRequested: Promise<void>;
   stop(): Promise<void>;
@@ -53,7 +57,9 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
   const sessionDir = sessionDirFor(workspace);
   const release = acquireLock(sessionDir);
   let supervisor: Supervisor | undefined;
+  let chaos: ChaosController | undefined;
   let control: ServedApi | undefined;
+  const timeline = new Timeline(path.join(sessionDir, 'timeline.jsonl'));
   const stateFiles = [path.join(sessionDir, 'state.json'), ...(opts.stateFiles ?? []).map((f) => path.resolve(f))];
   try {
     const restored = ensureDependencies(opts.install, workspace);
@@ -76,10 +82,32 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       ...(opts.onLog ? { onLog: opts.onLog } : {}),
       onEvent: (event) => {
         opts.onEvent?.(event);
+        if (event.type === 'crashed')
+          timeline.append('service.crashed', { service: event.service, instance: event.instance, summary: event.crash.summary });
+        if (event.type === 'failed')
+          timeline.append('service.failed', { service: event.service, instance: event.instance, reason: event.reason });
         if (event.type !== 'starting') hooks.onChange?.();
       },
     });
     supervisor = sup;
+    const ctl = new ChaosController({
+      install: opts.install,
+      exercise,
+      workspace,
+      sessionDir,
+      runtime,
+      supervisor: sup,
+      timeline,
+      ...(opts.onLog ? { onLog: opts.onLog } : {}),
+    });
+    chaos = ctl;
+    const leftovers = await ctl.recoverLeftovers();
+    if (leftovers) {
+      opts.onProgress?.(
+        `the previous session ended with chaos mode ${leftovers.mode} active: reverted ${leftovers.reverted} data change(s)` +
+          (leftovers.failed.length > 0 ? `; could not revert: ${leftovers.failed.map((f) => `${f.type} (${f.error})`).join(', ')}` : ''),
+      );
+    }
     const onAbort = () => void sup.stop();
     opts.signal?.addEventListener('abort', onAbort);
     try {
@@ -88,6 +116,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       opts.signal?.removeEventListener('abort', onAbort);
     }
     if (opts.signal?.aborted) throw new FaultlineError('service-failed', 'start-up was interrupted');
+    await ctl.start();
 
     let requestStop: () => void = () => undefined;
     const stopRequested = new Promise<void>((resolve) => {
@@ -113,6 +142,11 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           if (!exercise.services.some((s) => s.name === service)) throw new FaultlineError('usage', `unknown service "${service}"`);
           return sup.logTail(service, lines ?? 100);
         },
+        chaosStatus: () => ctl.status(),
+        chaosActivate: ({ mode, seed }) => ctl.activate(mode, seed),
+        chaosReset: () => ctl.reset(),
+        metrics: () => sup.proxy.metrics(),
+        queryStats: ({ service, reset }) => sup.preloadStats(service, reset ?? false),
         stop: () => {
           setImmediate(requestStop);
           return { stopping: true };
@@ -131,6 +165,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       startedAt,
       runtime: { execPath: runtime.execPath, version: runtime.version },
       control: { url: controlUrl, tokenFile },
+      proxy: { url: sup.proxyStatus().url, pid: sup.proxyStatus().pid },
       services: Object.fromEntries(
         sup.status().map((s) => [
           s.name,
@@ -148,6 +183,13 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     });
     const state = stateOf();
     writeState(stateFiles, state);
+    timeline.append('session.start', {
+      exercise: exercise.id,
+      workspace,
+      pid: process.pid,
+      runtime: runtime.version,
+      services: state.services,
+    });
     let stopping: Promise<void> | undefined;
     hooks.onChange = () => {
       if (!stopping) writeState(stateFiles, stateOf());
@@ -157,11 +199,18 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       state,
       exercise,
       supervisor: sup,
+      chaos: ctl,
+      timeline,
       stopRequested,
       stop: () => {
         stopping ??= (async () => {
           await served.close();
+          // Leave the databases as they were: revert data faults of an active chaos mode.
+          if (ctl.status().active) await ctl.reset().catch(() => undefined);
+          await ctl.close();
           await sup.stop();
+          timeline.append('session.stop', {});
+          timeline.close();
           writeState(stateFiles, { ...stateOf(), stoppedAt: new Date().toISOString() });
           fs.rmSync(tokenFile, { force: true });
           release();
@@ -171,7 +220,9 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     };
   } catch (err) {
     await control?.close();
+    await chaos?.close();
     await supervisor?.stop();
+    timeline.close();
     release();
     throw err;
   }

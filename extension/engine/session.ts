@@ -40,6 +40,8 @@ export interface SessionState {
   stoppedAt?: string;
   runtime: { execPath: string; version: string };
   control: { url: string; tokenFile: string };
+  /** The fault proxy every service sits behind (its control API needs the proxy's own token). */
+  proxy: { url: string; pid: number | null };
   services: Record<string, ServiceState>;
 }
 

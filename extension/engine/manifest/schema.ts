@@ -114,7 +114,11 @@ export const ChaosMode = Type.Object(
     description: Markdown('What the mode does (interviewer-facing).'),
     prompt: Markdown('What the interviewer says to the candidate when activating it.'),
     demo: Type.Optional(Type.Array(Type.String(), { description: 'Demo steps for the interviewer.' })),
-    evaluate: Type.Optional(Type.Array(Type.String())),
+    evaluate: Type.Optional(Type.Array(Type.String(), { description: 'What the interviewer evaluates in this mode.' })),
+    difficulty: Type.Optional(Type.String({ description: 'e.g. "intermediate"; shown by the scenario endpoints.' })),
+    challenges: Type.Optional(
+      Type.Array(Type.String(), { description: 'Questions for the candidate; shown by the scenario endpoints (candidate-safe).' }),
+    ),
     faults: Type.Array(FaultSpec, { description: 'Faults applied together when the mode is active.' }),
   },
   { additionalProperties: false },
@@ -209,6 +213,20 @@ export const Exercise = Type.Object(
     chaos: Type.Array(ChaosMode),
     hints: Type.Array(HintLadder),
     rubric: Type.Optional(Rubric),
+    scenarioEndpoints: Type.Optional(
+      Type.Object(
+        {
+          service: Type.String({ description: 'Service whose address serves the endpoints (answered by the fault proxy).' }),
+          current: Type.String({ pattern: '^/', default: '/scenario', description: 'Path reporting the active chaos mode.' }),
+          list: Type.String({ pattern: '^/', default: '/scenarios', description: 'Path listing the chaos modes.' }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Serve the active and available chaos modes (id, title, description, difficulty, challenges) on the service address.',
+        },
+      ),
+    ),
     solutions: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]*$' }), RelativePath('Overlay folder.'), {
       description: 'Named solution overlays, e.g. {"reference": "solutions/reference"}. Interviewer material.',
     }),

@@ -11,7 +11,11 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Exercise } from './schema';
+import { checkFault, faultType } from '../chaos/faults';
 import { parseTemplate } from './templates';
+
+/** Names of Faultline's infrastructure processes (see supervisor). */
+const RESERVED = ['fault-proxy', 'db-agent'];
 
 export type Segment = string | number;
 
@@ -240,6 +244,8 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   const phaseIds = new Set(m.phases.map((p) => p.id));
 
   m.services.forEach((s, i) => {
+    if (RESERVED.includes(s.name))
+      error(['services', i, 'name'], `"${s.name}" is reserved for Faultline's own processes; choose another name`);
     (s.dependsOn ?? []).forEach((d, j) => {
       if (d === s.name) error(['services', i, 'dependsOn', j], `service "${s.name}" cannot depend on itself`);
       else if (!services.has(d))
@@ -292,9 +298,24 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   });
   m.chaos.forEach((c, i) =>
     c.faults.forEach((f, j) => {
-      if (f.target !== undefined && !services.has(f.target)) error(['chaos', i, 'faults', j, 'target'], `unknown service "${f.target}"`);
+      if (f.target !== undefined && !services.has(f.target)) {
+        error(['chaos', i, 'faults', j, 'target'], `unknown service "${f.target}"`);
+        return;
+      }
+      for (const p of checkFault(f, [...services.keys()])) error(['chaos', i, 'faults', j, ...p.path], p.message);
+      const type = faultType(f.type);
+      const needsDb = type && (type.layer === 'data' || f.type === 'seed_rows');
+      if (needsDb && f.target !== undefined && !services.get(f.target)?.database) {
+        error(
+          ['chaos', i, 'faults', j, 'target'],
+          `fault "${f.type}" changes a database, but service "${f.target}" declares no "database"`,
+        );
+      }
     }),
   );
+  if (m.scenarioEndpoints && !services.has(m.scenarioEndpoints.service)) {
+    error(['scenarioEndpoints', 'service'], `unknown service "${m.scenarioEndpoints.service}"`);
+  }
 
   if (m.rubric) {
     const r = m.rubric;

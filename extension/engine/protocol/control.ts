@@ -3,6 +3,7 @@
  * and tools). Declared once; server and client are typed from this file.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { ListenerMetrics } from './proxy';
 import { route } from './rpc';
 
 export const CrashReportSchema = Type.Object({
@@ -74,6 +75,33 @@ export const SessionStatusSchema = Type.Object({
   services: Type.Array(ServiceStatusSchema),
 });
 
+const FaultRef = Type.Object({ type: Type.String(), target: Type.Union([Type.String(), Type.Null()]) });
+
+export const ActivationReportSchema = Type.Object({
+  mode: Type.String(),
+  title: Type.String(),
+  seed: Type.Integer(),
+  ms: Type.Number(),
+  faults: Type.Array(Type.Object({ type: Type.String(), target: Type.Union([Type.String(), Type.Null()]), summary: Type.String() })),
+  replaced: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ResetReportSchema = Type.Object({
+  mode: Type.Union([Type.String(), Type.Null()]),
+  ms: Type.Number(),
+  reverted: Type.Array(FaultRef),
+  failed: Type.Array(Type.Object({ type: Type.String(), target: Type.Union([Type.String(), Type.Null()]), error: Type.String() })),
+  health: Type.Array(Type.Object({ service: Type.String(), ok: Type.Boolean(), detail: Type.String() })),
+});
+
+export const ChaosStatusSchema = Type.Object({
+  active: Type.Union([
+    Type.Object({ mode: Type.String(), title: Type.String(), seed: Type.Integer(), since: Type.String(), faults: Type.Array(FaultRef) }),
+    Type.Null(),
+  ]),
+  modes: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), description: Type.String(), active: Type.Boolean() })),
+});
+
 export const controlApi = {
   status: route({
     method: 'GET',
@@ -95,6 +123,41 @@ export const controlApi = {
     description: 'The most recent log records of one service.',
     request: Type.Object({ service: Type.String(), lines: Type.Optional(Type.Integer({ minimum: 1, maximum: 400 })) }),
     response: Type.Array(LogRecordSchema),
+  }),
+  chaosStatus: route({
+    method: 'GET',
+    path: '/v1/chaos',
+    description: 'The active chaos mode (with its seed and faults) and every mode of the exercise.',
+    request: Type.Null(),
+    response: ChaosStatusSchema,
+  }),
+  chaosActivate: route({
+    method: 'POST',
+    path: '/v1/chaos/activate',
+    description: 'Activate a chaos mode now (resetting the active one first); optionally with a seed to replay a run.',
+    request: Type.Object({ mode: Type.String(), seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })) }),
+    response: ActivationReportSchema,
+  }),
+  chaosReset: route({
+    method: 'POST',
+    path: '/v1/chaos/reset',
+    description: 'Revert every active fault, restore the data exactly, health-check every service.',
+    request: Type.Object({}),
+    response: ResetReportSchema,
+  }),
+  metrics: route({
+    method: 'GET',
+    path: '/v1/metrics',
+    description: 'Fault-proxy traffic metrics per listener and route.',
+    request: Type.Null(),
+    response: Type.Array(ListenerMetrics),
+  }),
+  queryStats: route({
+    method: 'POST',
+    path: '/v1/stats/queries',
+    description: 'Database statements executed by each process of a service (counted by the preload); optionally reset.',
+    request: Type.Object({ service: Type.String(), reset: Type.Optional(Type.Boolean()) }),
+    response: Type.Array(Type.Object({ queries: Type.Integer(), reads: Type.Integer(), writes: Type.Integer(), since: Type.Number() })),
   }),
   stop: route({
     method: 'POST',

@@ -1,0 +1,59 @@
+/**
+ * The session timeline: an append-only JSONL file in the session folder (never in the candidate
+ * workspace). Each event is written and fsync'd before `append` returns, so a crash loses
+ * nothing that was reported; a torn last line (power cut mid-write) is skipped on read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface TimelineEvent {
+  /** ISO time. */
+  t: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+export class Timeline {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  append(type: string, data: Record<string, unknown> = {}): TimelineEvent {
+    const event: TimelineEvent = { t: new Date().toISOString(), type, ...data };
+    if (this.fd === undefined) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = fs.openSync(this.file, 'a', 0o600);
+    }
+    fs.writeSync(this.fd, JSON.stringify(event) + '\n');
+    fs.fsyncSync(this.fd);
+    return event;
+  }
+
+  read(): TimelineEvent[] {
+    return readTimeline(this.file);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export function readTimeline(file: string): TimelineEvent[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const events: TimelineEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as TimelineEvent);
+    } catch {
+      // a line cut short by a crash mid-write: everything before it is intact
+    }
+  }
+  return events;
+}
