@@ -42,6 +42,8 @@ interface Env {
   index: number;
   picked: Record<string, Row>;
   db: Database;
+  /** $lookup answers within one operation (500 generated rows look the same user up once). */
+  lookups: Map<string, unknown>;
 }
 
 /** Evaluates a manifest value: a literal or a generator object ({"$pick": […]}, {"$uniform": […]}, …). */
@@ -90,11 +92,14 @@ export function evaluate(value: unknown, env: Env): unknown {
   }
   if ('$lookup' in v) {
     const l = v['$lookup'] as { table: string; where: Record<string, unknown>; column: string };
+    const key = JSON.stringify(l);
+    if (env.lookups.has(key)) return env.lookups.get(key);
     const { sql, params } = whereClause(l.where, env);
     const row = env.db
       .prepare(`SELECT ${ident(l.column, 'column')} AS v FROM ${ident(l.table, 'table')} WHERE ${sql} LIMIT 1`)
       .get(...params) as { v: unknown } | undefined;
     if (!row) throw new Error(`$lookup found no row in ${l.table} where ${JSON.stringify(l.where)}`);
+    env.lookups.set(key, row.v);
     return row.v;
   }
   const key = Object.keys(v).find((k) => k.startsWith('$'));
@@ -155,18 +160,25 @@ export class DbAgent {
     return row ? row.seq : null;
   }
 
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
   private insertRow(db: Database, table: string, row: Row): number {
     const keys = Object.keys(row);
     const sql =
       keys.length === 0
         ? `INSERT INTO ${ident(table, 'table')} DEFAULT VALUES`
         : `INSERT INTO ${ident(table, 'table')} (${keys.map((k) => ident(k, 'column')).join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
-    return Number(db.prepare(sql).run(...keys.map((k) => row[k])).lastInsertRowid);
+    let stmt = this.statements.get(sql);
+    if (!stmt || stmt.database !== db) {
+      stmt = db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return Number(stmt.run(...keys.map((k) => row[k])).lastInsertRowid);
   }
 
   apply(file: string, op: DbOperation): DbUndo {
     const db = this.db(file);
-    const env: Env = { random: seededRandom(op.kind === 'generate' ? op.seed : 0), index: 0, picked: {}, db };
+    const env: Env = { random: seededRandom(op.kind === 'generate' ? op.seed : 0), index: 0, picked: {}, db, lookups: new Map() };
     const table = op.table;
     const run = db.transaction((): DbUndo => {
       const undo: DbUndo = { table, updated: [], inserted: [], sequence: this.sequence(db, table), summary: '' };

@@ -298,9 +298,14 @@ export class ChaosController {
     ]);
   }
 
-  /** Publish the scenario endpoints once the session is up. */
+  /**
+   * Publish the scenario endpoints once the session is up, and start the database agent in the
+   * background when some mode will need it, so the first activation does not pay for it.
+   */
   async start(): Promise<void> {
     await this.publishScenario();
+    const needsDb = this.modes().some((m) => m.faults.some((f) => ['data', 'load'].includes(faultType(f.type)?.layer ?? '') && f.type !== 'concurrent_burst'));
+    if (needsDb) this.db().catch((err: unknown) => this.opts.onLog?.({ time: Date.now(), service: 'db-agent', instance: 1, level: 'warn', stream: 'supervisor', message: errorMessage(err) }));
   }
 
   async close(): Promise<void> {
@@ -350,9 +355,18 @@ export class ChaosController {
     return path.resolve(this.opts.workspace, s.database.path);
   }
 
-  /** The database agent, started on first use on the services' runtime. */
-  async db(): Promise<IpcClient> {
-    if (this.agent && this.agent.child.exitCode === null && this.agent.child.connected) return this.agent.ipc;
+  private agentStarting: Promise<IpcClient> | undefined;
+
+  /** The database agent, started on first use on the services' runtime (one at a time). */
+  db(): Promise<IpcClient> {
+    if (this.agent && this.agent.child.exitCode === null && this.agent.child.connected) return Promise.resolve(this.agent.ipc);
+    this.agentStarting ??= this.spawnAgent().finally(() => {
+      this.agentStarting = undefined;
+    });
+    return this.agentStarting;
+  }
+
+  private async spawnAgent(): Promise<IpcClient> {
     const { install, runtime, workspace } = this.opts;
     const child = spawn(
       runtime.execPath,
