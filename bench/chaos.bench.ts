@@ -57,7 +57,12 @@ function node14(): string {
 }
 
 /** Start a child and resolve with the first stdout line matching `re`. */
-function startChild(args: string[], env: NodeJS.ProcessEnv, re: RegExp, runtime = node): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  re: RegExp,
+  runtime = node,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(runtime, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
@@ -102,7 +107,10 @@ async function activationLatency(rounds: number): Promise<string> {
   };
   /** Each mode: a probe that is true while the mode's effect is visible. */
   const modes: [string, () => Promise<boolean>][] = [
-    ['chaos_race (traffic + process)', async () => (await fetch(`${api}/alerts/check-concurrent?num_concurrent=2`, { method: 'POST' })).status === 200],
+    [
+      'chaos_race (traffic + process)',
+      async () => (await fetch(`${api}/alerts/check-concurrent?num_concurrent=2`, { method: 'POST' })).status === 200,
+    ],
     ['chaos_data (5 row patches)', async () => (await json('/stocks/GOOGL'))['current_price'] === -50.25],
     // Read the database itself (logging in would time bcrypt, not the chaos engine).
     [
@@ -110,7 +118,9 @@ async function activationLatency(rounds: number): Promise<string> {
       () => {
         const db = new Database(state.services['api']?.database ?? '', { readonly: true });
         try {
-          const row = db.prepare("SELECT count(*) AS n FROM price_alerts a JOIN users u ON u.id = a.user_id WHERE u.username = 'stresstest'").get() as { n: number };
+          const row = db
+            .prepare("SELECT count(*) AS n FROM price_alerts a JOIN users u ON u.id = a.user_id WHERE u.username = 'stresstest'")
+            .get() as { n: number };
           return Promise.resolve(row.n === 500);
         } finally {
           db.close();
@@ -134,7 +144,9 @@ async function activationLatency(rounds: number): Promise<string> {
         if (await visible()) throw new Error(`${label}: effect still visible after reset`);
         off.push(performance.now() - t);
       }
-      rows.push(`| ${label} | ${ms(median(on))} ms | ${ms(quantile(on, 0.9))} ms | ${ms(median(off))} ms | ${ms(quantile(off, 0.9))} ms | ${(median(on) / 100).toFixed(2)}× |`);
+      rows.push(
+        `| ${label} | ${ms(median(on))} ms | ${ms(quantile(on, 0.9))} ms | ${ms(median(off))} ms | ${ms(quantile(off, 0.9))} ms | ${(median(on) / 100).toFixed(2)}× |`,
+      );
     }
   } finally {
     agent.destroy();
@@ -184,7 +196,10 @@ async function proxyOverhead(rounds: number): Promise<string> {
   const children: ChildProcess[] = [];
   try {
     const upstream = await startChild(
-      ['-e', "const s=require('http').createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json'});r.end('{\"ok\":true}')});s.listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))"],
+      [
+        '-e',
+        "const s=require('http').createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json'});r.end('{\"ok\":true}')});s.listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))",
+      ],
       {},
       /PORT (\d+)/,
     );
@@ -205,7 +220,11 @@ async function proxyOverhead(rounds: number): Promise<string> {
     children.push(minimal.child);
 
     const token = 'bench-token';
-    const ours = await startChild([path.join(root, 'dist', 'servers', 'fault-proxy.js')], { FAULTLINE_PROXY_TOKEN: token, PORT: '0' }, /control API on (http:\/\/127\.0\.0\.1:\d+)/);
+    const ours = await startChild(
+      [path.join(root, 'dist', 'servers', 'fault-proxy.js')],
+      { FAULTLINE_PROXY_TOKEN: token, PORT: '0' },
+      /control API on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
     children.push(ours.child);
     const proxy = apiClient(proxyApi, ours.match[1] ?? '', token);
     const plain = await proxy.listen({ id: 'plain', service: 'bench', upstreams: [upstreamUrl] });

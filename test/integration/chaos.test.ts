@@ -145,6 +145,30 @@ describe('chaos modes (fixture exercise)', () => {
     assert.equal((await get(`${url('a')}/health`)).status, 200, 'the http_error fault applied first is gone too');
   });
 
+  it('reset runs every revert even when one fails, and says which', async () => {
+    await client.chaosActivate({ mode: 'mixed' });
+    const db = new Database(dbFile);
+    db.exec('ALTER TABLE items RENAME TO items_moved');
+    db.close();
+    try {
+      const r = await client.chaosReset({});
+      assert.deepEqual(
+        r.reverted.map((x) => x.type),
+        ['latency', 'http_error'],
+      );
+      assert.equal(r.failed.length, 1);
+      assert.equal(r.failed[0]?.type, 'db_update');
+      assert.match(r.failed[0]?.error ?? '', /no such table: items/);
+      assert.equal((await get(`${url('a')}/health`)).status, 200, 'the other reverts ran');
+      const cli = await runCli(['chaos', 'status', '--state', stateFile], { env });
+      assert.match(cli.stdout, /no chaos mode active/);
+    } finally {
+      const fix = new Database(dbFile);
+      fix.exec("ALTER TABLE items_moved RENAME TO items; UPDATE items SET qty = 5 WHERE name = 'apple'");
+      fix.close();
+    }
+  });
+
   it('process faults: pause freezes, kill and crash_loop restart, clock_skew shifts Date; every revert restores health', async () => {
     await client.chaosActivate({ mode: 'freeze_a' });
     const frozen = await fetch(`${url('a')}/health`, { signal: AbortSignal.timeout(300) }).then(
@@ -244,8 +268,8 @@ describe('chaos modes (fixture exercise)', () => {
       15_000,
       'the proxy to come back with the fault',
     );
+    await eventually(() => readState().proxy.pid !== proxyPid, 5000, 'the state file to show the new proxy');
     assert.equal(readState().services['a']?.url, url('a'), 'same URL');
-    assert.notEqual(readState().proxy.pid, proxyPid);
     await client.chaosReset({});
     assert.equal((await get(`${url('a')}/health`)).status, 200);
   });

@@ -83,3 +83,20 @@ describe('typed control RPC', () => {
     );
   });
 });
+
+describe('fault proxy link', () => {
+  it('says clearly that the fault proxy is not answering', async () => {
+    const { ProxyLink } = await import('../../extension/engine/supervisor/proxyLink');
+    const served = await serveApi(api, { add: ({ a, b }) => ({ sum: a + b }), boom: () => ({}) }, { token: 't' });
+    await served.close();
+    const link = new ProxyLink(served.url, 't');
+    await assert.rejects(
+      link.addFault({ id: 'f', type: 'latency', listeners: ['x'], probability: 1, seed: 1, params: {} }),
+      (e: unknown) =>
+        e instanceof FaultlineError &&
+        e.code === 'not-running' &&
+        /the fault proxy is not answering \(add fault: nothing is listening/.test(e.message) &&
+        /restarts it by itself/.test(e.hint ?? ''),
+    );
+  });
+});

@@ -304,8 +304,20 @@ export class ChaosController {
    */
   async start(): Promise<void> {
     await this.publishScenario();
-    const needsDb = this.modes().some((m) => m.faults.some((f) => ['data', 'load'].includes(faultType(f.type)?.layer ?? '') && f.type !== 'concurrent_burst'));
-    if (needsDb) this.db().catch((err: unknown) => this.opts.onLog?.({ time: Date.now(), service: 'db-agent', instance: 1, level: 'warn', stream: 'supervisor', message: errorMessage(err) }));
+    const needsDb = this.modes().some((m) =>
+      m.faults.some((f) => ['data', 'load'].includes(faultType(f.type)?.layer ?? '') && f.type !== 'concurrent_burst'),
+    );
+    if (needsDb)
+      this.db().catch((err: unknown) =>
+        this.opts.onLog?.({
+          time: Date.now(),
+          service: 'db-agent',
+          instance: 1,
+          level: 'warn',
+          stream: 'supervisor',
+          message: errorMessage(err),
+        }),
+      );
   }
 
   async close(): Promise<void> {

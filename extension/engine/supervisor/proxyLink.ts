@@ -36,13 +36,29 @@ export class ProxyLink {
     for (const f of this.faults.values()) await this.client.addFault(f);
   }
 
+  /** A dead proxy is a clear, specific error (the supervisor is already restarting it). */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof FaultlineError && err.code === 'not-running') {
+        throw new FaultlineError(
+          'not-running',
+          `the fault proxy is not answering (${what}: ${err.message})`,
+          'the supervisor restarts it by itself; try again in a moment, or run `faultline status` to see it',
+        );
+      }
+      throw err;
+    }
+  }
+
   get controlUrl(): string {
     return this.control;
   }
 
   async listen(spec: ListenerSpec): Promise<ListenerInfo> {
     const previous = this.listeners.get(spec.id);
-    const info = await this.client.listen({ ...spec, port: spec.port ?? previous?.port ?? 0 });
+    const info = await this.call('listen', () => this.client.listen({ ...spec, port: spec.port ?? previous?.port ?? 0 }));
     this.listeners.set(spec.id, { ...spec, port: info.port });
     return info;
   }
@@ -65,7 +81,7 @@ export class ProxyLink {
       const wanted = replica !== undefined ? [upstreams[replica - 1] ?? upstreams[0] ?? ''] : upstreams;
       if (wanted.join() === spec.upstreams.join()) continue;
       spec.upstreams = wanted;
-      await this.client.setUpstreams({ id: spec.id, upstreams: wanted });
+      await this.call('set upstreams', () => this.client.setUpstreams({ id: spec.id, upstreams: wanted }));
     }
   }
 
@@ -75,26 +91,26 @@ export class ProxyLink {
   }
 
   async addFault(spec: ProxyFaultSpec): Promise<void> {
-    await this.client.addFault(spec);
+    await this.call('add fault', () => this.client.addFault(spec));
     this.faults.set(spec.id, spec);
   }
 
   async removeFault(id: string): Promise<void> {
     this.faults.delete(id);
-    await this.client.removeFault({ id });
+    await this.call('remove fault', () => this.client.removeFault({ id }));
   }
 
   async setStaticRoutes(listener: string, routes: StaticRoute[]): Promise<void> {
     this.statics.set(listener, routes);
-    await this.client.setStaticRoutes({ listener, routes });
+    await this.call('set routes', () => this.client.setStaticRoutes({ listener, routes }));
   }
 
   metrics(): Promise<ListenerMetrics[]> {
-    return this.client.metrics(null);
+    return this.call('metrics', () => this.client.metrics(null));
   }
 
   resetMetrics(): Promise<unknown> {
-    return this.client.resetMetrics({});
+    return this.call('reset metrics', () => this.client.resetMetrics({}));
   }
 
   activeFaults(): ProxyFaultSpec[] {
