@@ -188,7 +188,9 @@ async function sequentialLatency(url: string, n: number): Promise<number[]> {
 
 function throughput(url: string, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: 32, duration: seconds }, (err, result) => (err ? reject(err) : resolve(result.requests.average)));
+    autocannon({ url, connections: 32, duration: seconds }, (err: Error | null, result) =>
+      err ? reject(err) : resolve(result.requests.average),
+    );
   });
 }
 
