@@ -205,3 +205,12 @@ describe('templates', () => {
     assert.throws(() => renderTemplate('${services.api.url}', ctx), /not running yet/);
   });
 });
+
+describe('fault registry docs', () => {
+  it('CONTRIBUTING.md lists every fault type with its summary', async () => {
+    const { FAULT_TYPES } = await import('../../extension/engine/chaos/faults');
+    const doc = fs.readFileSync(path.join(repoRoot, 'CONTRIBUTING.md'), 'utf8');
+    for (const f of FAULT_TYPES)
+      assert.ok(doc.includes(`| \`${f.type}\` | ${f.layer} | ${f.summary} |`), `${f.type} is missing or out of date in CONTRIBUTING.md`);
+  });
+});
