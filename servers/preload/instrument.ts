@@ -21,10 +21,12 @@ export interface Stats {
   reads: number;
   writes: number;
   since: number;
+  /** Chaos settings active in this process. */
+  settings: Settings;
 }
 
 const settings: Settings = {};
-const stats: Stats = { queries: 0, reads: 0, writes: 0, since: Date.now() };
+const stats: Omit<Stats, 'settings'> = { queries: 0, reads: 0, writes: 0, since: Date.now() };
 /** >0 while knex is issuing a statement synchronously (knex then owns the delay). */
 let inKnex = 0;
 
@@ -144,7 +146,10 @@ export function set(key: keyof Settings, value: unknown): void {
 }
 
 export function getStats(): Stats {
-  return { ...stats };
+  const active: Settings = {};
+  if (settings.dbLatency) active.dbLatency = settings.dbLatency;
+  if (settings.clockSkew) active.clockSkew = settings.clockSkew;
+  return { ...stats, settings: active };
 }
 
 export function resetStats(): Stats {

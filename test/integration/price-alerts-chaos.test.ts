@@ -158,6 +158,12 @@ describe('price-alerts chaos modes', () => {
       const { control, api } = sessions[solution];
       const token = await api.newUser(`racer_${solution}`);
       await control.chaosActivate({ mode: 'chaos_race' });
+      assert.deepEqual((await control.queryStats({ service: 'api' }))[0]?.settings, {
+        dbLatency: { ms: 25, jitterMs: 0, statements: 'all' },
+      });
+      const slowed = performance.now();
+      await api.call('GET', '/stocks/AAPL');
+      assert.ok(performance.now() - slowed >= 25, 'a one-query request takes at least the injected 25 ms');
       try {
         detected[solution] = 0;
         for (let run = 0; run < 10; run++) {
@@ -190,6 +196,7 @@ describe('price-alerts chaos modes', () => {
         await control.chaosReset({});
       }
     }
+    assert.deepEqual((await sessions.naive.control.queryStats({ service: 'api' }))[0]?.settings, {}, 'reset removed the latency');
     assert.ok((detected['naive'] ?? 0) >= 9, `naive: ${detected['naive']}/10 runs with duplicates`);
     assert.equal(detected['reference'], 0, 'reference: no duplicates');
     const off = await sessions.reference.api.call('POST', '/alerts/check-concurrent', {

@@ -157,7 +157,17 @@ export const controlApi = {
     path: '/v1/stats/queries',
     description: 'Database statements executed by each process of a service (counted by the preload); optionally reset.',
     request: Type.Object({ service: Type.String(), reset: Type.Optional(Type.Boolean()) }),
-    response: Type.Array(Type.Object({ queries: Type.Integer(), reads: Type.Integer(), writes: Type.Integer(), since: Type.Number() })),
+    response: Type.Array(
+      Type.Object({
+        queries: Type.Integer(),
+        reads: Type.Integer(),
+        writes: Type.Integer(),
+        since: Type.Number(),
+        settings: Type.Record(Type.String(), Type.Unknown(), {
+          description: 'Chaos settings active in the process (db latency, clock skew).',
+        }),
+      }),
+    ),
   }),
   stop: route({
     method: 'POST',

@@ -261,9 +261,12 @@ export class Supervisor {
   }
 
   /** Query counts (and more) measured by the preload in each process of a service. */
-  async preloadStats(name: string, reset = false): Promise<{ queries: number; reads: number; writes: number; since: number }[]> {
+  async preloadStats(
+    name: string,
+    reset = false,
+  ): Promise<{ queries: number; reads: number; writes: number; since: number; settings: Record<string, unknown> }[]> {
     this.service(name);
-    type Stats = { queries: number; reads: number; writes: number; since: number };
+    type Stats = { queries: number; reads: number; writes: number; since: number; settings: Record<string, unknown> };
     return Promise.all(
       (this.slots.get(name) ?? [])
         .filter((s) => s.instance.state === 'healthy')
