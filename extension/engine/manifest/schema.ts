@@ -144,15 +144,43 @@ export const HintLadder = Type.Object(
   { additionalProperties: false },
 );
 
+export const CheckRef = Type.Object(
+  {
+    check: Type.String({
+      minLength: 1,
+      description: 'Id of a hidden check (declared with check("<id>", …) in the interviewer checks folder).',
+    }),
+    weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 1, description: "Share of the item's points this check carries." })),
+  },
+  { additionalProperties: false },
+);
+
 export const RubricItem = Type.Object(
   {
-    id: Id('Rubric item id.'),
+    id: Id('Rubric item id, unique in the rubric.'),
     title: Type.String({ minLength: 1 }),
     points: Type.Number({ minimum: 0 }),
-    kind: Type.Union([Type.Literal('auto'), Type.Literal('manual')]),
-    check: Type.Optional(Type.String({ description: 'Hidden check id (auto items).' })),
+    kind: Type.Union([Type.Literal('auto'), Type.Literal('manual')], {
+      description: '"auto": scored by hidden checks; "manual": scored by the interviewer with a note.',
+    }),
+    check: Type.Optional(Type.String({ description: 'Hidden check id (auto items with a single check).' })),
+    checks: Type.Optional(
+      Type.Array(CheckRef, {
+        minItems: 1,
+        description: 'Several hidden checks, each carrying a weighted share of the points (auto items).',
+      }),
+    ),
     criteria: Type.Optional(Markdown('Scoring criteria (manual items).')),
-    stage: Type.Optional(Id('Stage in which the item is scored.')),
+    signals: Type.Optional(
+      Type.Object(
+        {
+          strong: Type.Optional(Type.Array(Type.String(), { description: 'Signals of a strong candidate.' })),
+          weak: Type.Optional(Type.Array(Type.String(), { description: 'Signals of a weak candidate.' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    stage: Type.Optional(Id('Stage in which the item is scored; later runs re-run earlier stages as regressions.')),
   },
   { additionalProperties: false },
 );
@@ -179,9 +207,14 @@ export const RatingBand = Type.Object(
 
 export const Rubric = Type.Object(
   {
-    total: Type.Number({ minimum: 0 }),
+    total: Type.Number({ minimum: 0, description: 'Sum of the category points.' }),
+    stages: Type.Optional(
+      Type.Array(Type.Object({ id: Id('Stage id.'), title: Type.String({ minLength: 1 }) }, { additionalProperties: false }), {
+        description: 'Ordered stages (e.g. one per phase); running a stage also re-runs the earlier ones.',
+      }),
+    ),
     categories: Type.Array(RubricCategory),
-    scale: Type.Array(RatingBand),
+    scale: Type.Array(RatingBand, { description: 'Rating bands by total score, e.g. 17–20 "Strong Hire".' }),
   },
   { additionalProperties: false },
 );

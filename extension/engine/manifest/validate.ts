@@ -330,7 +330,12 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
         const prev = itemIds.get(it.id);
         if (prev) error(['rubric', 'categories', i, 'items', j, 'id'], `duplicate rubric item id "${it.id}" (also in category "${prev}")`);
         itemIds.set(it.id, c.id);
-        if (it.kind === 'auto' && !it.check) error(['rubric', 'categories', i, 'items', j], 'automatic items need a "check"');
+        if (it.kind === 'auto' && !it.check && !it.checks)
+          error(['rubric', 'categories', i, 'items', j], 'automatic items need a "check" or "checks"');
+        if (it.check && it.checks) error(['rubric', 'categories', i, 'items', j, 'checks'], 'use either "check" or "checks", not both');
+        if (it.stage !== undefined && !(r.stages ?? []).some((st) => st.id === it.stage)) {
+          error(['rubric', 'categories', i, 'items', j, 'stage'], `unknown stage "${it.stage}"; declare it in rubric.stages`);
+        }
         if (it.kind === 'manual' && !it.criteria) error(['rubric', 'categories', i, 'items', j], 'manual items need "criteria"');
       });
     });
