@@ -23,6 +23,15 @@ export class Timeline {
     if (this.fd === undefined) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       this.fd = fs.openSync(this.file, 'a', 0o600);
+      // A previous writer killed mid-line left a torn last line: end it, or the next event would be glued to it.
+      const size = fs.fstatSync(this.fd).size;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        const reader = fs.openSync(this.file, 'r');
+        fs.readSync(reader, last, 0, 1, size - 1);
+        fs.closeSync(reader);
+        if (last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
+      }
     }
     fs.writeSync(this.fd, JSON.stringify(event) + '\n');
     fs.fsyncSync(this.fd);

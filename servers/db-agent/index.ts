@@ -3,11 +3,10 @@
  * chaos engine, over IPC. It loads better-sqlite3 from the candidate workspace (FAULTLINE_WORKSPACE),
  * on the services' runtime, never inside the editor.
  */
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DbOperation, DbUndo } from '../../extension/engine/chaos/types';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
+import { loadSqlite } from '../shared/sqlite';
 import { DbAgent } from './agent';
 
 const workspace = process.env['FAULTLINE_WORKSPACE'];
@@ -16,24 +15,13 @@ if (!workspace || typeof process.send !== 'function') {
   process.exit(2);
 }
 
-/** The workspace's own better-sqlite3 (the version the app uses), else the one shipped with Faultline. */
-function loadDriver(): typeof BetterSqlite3 {
-  const places = [
-    path.join(workspace as string, 'package.json'),
-    ...(process.env['FAULTLINE_MODULES'] ? [path.join(process.env['FAULTLINE_MODULES'], '..', 'package.json')] : []),
-  ];
-  const errors: string[] = [];
-  for (const place of places) {
-    try {
-      return createRequire(place)('better-sqlite3') as typeof BetterSqlite3;
-    } catch (err) {
-      errors.push(`${path.dirname(place)}: ${(err as Error).message.split('\n')[0] ?? ''}`);
-    }
-  }
-  console.error(`ERROR cannot load better-sqlite3 (${errors.join('; ')})`);
-  return process.exit(3);
+let Driver: typeof BetterSqlite3;
+try {
+  Driver = loadSqlite(workspace, process.env['FAULTLINE_MODULES']);
+} catch (err) {
+  console.error(`ERROR ${(err as Error).message}`);
+  process.exit(3);
 }
-const Driver = loadDriver();
 
 const agent = new DbAgent(Driver);
 serveIpc({

@@ -10,7 +10,7 @@ import { type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FaultlineError, type ErrorCode } from '../errors';
 
-export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSchema> {
+export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSchema, Ev extends TSchema = TSchema> {
   method: 'GET' | 'POST';
   path: string;
   description: string;
@@ -18,20 +18,34 @@ export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSch
   public?: boolean;
   request: Req;
   response: Res;
+  /** Progress events streamed before the response (NDJSON); the client may stop them by disconnecting. */
+  stream?: Ev;
 }
 
 export type Api = Record<string, Route>;
 
-export function route<Req extends TSchema, Res extends TSchema>(r: Route<Req, Res>): Route<Req, Res> {
+export function route<Req extends TSchema, Res extends TSchema, Ev extends TSchema = TSchema>(r: Route<Req, Res, Ev>): Route<Req, Res, Ev> {
   return r;
 }
 
+type EventOf<R> = R extends Route<TSchema, TSchema, infer E> ? Static<E> : never;
+
+export interface HandlerContext<E> {
+  /** Send a progress event (stream routes). */
+  emit: (event: E) => void;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
 export type Handlers<A extends Api> = {
-  [K in keyof A]: (request: Static<A[K]['request']>) => Promise<Static<A[K]['response']>> | Static<A[K]['response']>;
+  [K in keyof A]: (
+    request: Static<A[K]['request']>,
+    ctx: HandlerContext<EventOf<A[K]>>,
+  ) => Promise<Static<A[K]['response']>> | Static<A[K]['response']>;
 };
 
 export type Client<A extends Api> = {
-  [K in keyof A]: (request: Static<A[K]['request']>) => Promise<Static<A[K]['response']>>;
+  [K in keyof A]: (request: Static<A[K]['request']>, onEvent?: (event: EventOf<A[K]>) => void) => Promise<Static<A[K]['response']>>;
 };
 
 export interface WireError {
@@ -110,9 +124,29 @@ export async function serveApi<A extends Api>(
             return fail(400, 'usage', `invalid request${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`);
           }
         }
+        const aborter = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished) aborter.abort();
+        });
+        const handler: (req: unknown, ctx: HandlerContext<unknown>) => unknown = handlers[name];
+        if (r.stream) {
+          res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+          const line = (value: unknown) => {
+            if (!res.destroyed) res.write(JSON.stringify(value) + '\n');
+          };
+          try {
+            const result = await handler(body, { emit: (event) => line({ event }), signal: aborter.signal });
+            line({ result: result ?? {} });
+          } catch (err) {
+            const e =
+              err instanceof FaultlineError ? err : new FaultlineError('control-failed', err instanceof Error ? err.message : String(err));
+            line({ error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
+          }
+          res.end();
+          return;
+        }
         try {
-          const handler: (req: unknown) => unknown = handlers[name];
-          const result = await handler(body);
+          const result = await handler(body, { emit: () => undefined, signal: aborter.signal });
           reply(200, result ?? {});
         } catch (err) {
           if (err instanceof FaultlineError) return fail(STATUS[err.code] ?? 500, err.code, err.message, err.hint);
@@ -139,16 +173,17 @@ export async function serveApi<A extends Api>(
 }
 
 export function apiClient<A extends Api>(api: A, baseUrl: string, token: string, timeoutMs = 10_000): Client<A> {
-  const client = {} as Record<string, (req: unknown) => Promise<unknown>>;
+  const client = {} as Record<string, (req: unknown, onEvent?: (e: unknown) => void) => Promise<unknown>>;
   for (const [name, r] of Object.entries(api)) {
-    client[name] = async (request: unknown) => {
+    client[name] = async (request: unknown, onEvent?: (e: unknown) => void) => {
       let res: Response;
       try {
         res = await fetch(baseUrl + r.path, {
           method: r.method,
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           ...(r.method === 'POST' ? { body: JSON.stringify(request ?? {}) } : {}),
-          signal: AbortSignal.timeout(timeoutMs),
+          // Streams run as long as their work does; the caller stops them by going away.
+          ...(r.stream ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code;
@@ -157,6 +192,7 @@ export function apiClient<A extends Api>(api: A, baseUrl: string, token: string,
           cause === 'ECONNREFUSED' ? `nothing is listening at ${baseUrl}` : `cannot reach ${baseUrl}: ${(err as Error).message}`,
         );
       }
+      if (r.stream && res.ok && res.body) return readStream(res.body, onEvent);
       const body: unknown = await res.json().catch(() => ({}));
       if (!res.ok) {
         const e = (body as Partial<WireError>).error;
@@ -166,4 +202,25 @@ export function apiClient<A extends Api>(api: A, baseUrl: string, token: string,
     };
   }
   return client as Client<A>;
+}
+
+/** Reads an NDJSON stream of {event} lines ending with {result} or {error}. */
+async function readStream(body: ReadableStream<Uint8Array>, onEvent?: (e: unknown) => void): Promise<unknown> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      nl = buffer.indexOf('\n');
+      if (!line.trim()) continue;
+      const msg = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError['error'] };
+      if ('event' in msg) onEvent?.(msg.event);
+      else if (msg.error) throw new FaultlineError(msg.error.code, msg.error.message, msg.error.hint);
+      else if ('result' in msg) return msg.result;
+    }
+  }
+  throw new FaultlineError('control-failed', 'the stream ended without a result');
 }

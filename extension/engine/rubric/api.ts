@@ -95,8 +95,14 @@ export interface CheckContext {
   /** Database statements executed by a service since the last reset. */
   queries(service: string, reset?: boolean): Promise<number>;
   burst(service: string, opts: BurstOptions): Promise<BurstReport>;
-  /** Run the candidate's own test suite, optionally with files replaced (mutation checks). */
-  candidateTests(opts?: { replace?: Record<string, string>; timeoutMs?: number }): Promise<CandidateTestRun>;
+  /**
+   * Run the candidate's own test suite in a scratch copy of the workspace, optionally with files
+   * replaced (mutation checks: the candidate's tests must fail against a known-broken variant).
+   * `files` narrows the run (default: every test/**\/*.test.ts). Identical runs are shared.
+   */
+  candidateTests(opts?: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number }): Promise<CandidateTestRun>;
+  /** A file of the exercise package (interviewer material: solutions, mutants…), relative to it. */
+  material(rel: string): string;
   /** The candidate workspace (read it; never write it). */
   workspace: string;
   /** A name unique to this check run (for users, emails…). */

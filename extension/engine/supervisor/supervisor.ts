@@ -183,6 +183,14 @@ export class Supervisor {
     });
   }
 
+  /** Log records of every exercise service since `since` (epoch ms), oldest first. */
+  recentLogs(since: number): LogRecord[] {
+    return this.opts.exercise.services
+      .flatMap((s) => (this.slots.get(s.name) ?? []).flatMap((slot) => slot.instance.logs.tail()))
+      .filter((r) => r.time >= since)
+      .sort((a, b) => a.time - b.time);
+  }
+
   /** Recent log records of a service (all replicas), oldest first. */
   logTail(name: string, n = 40): LogRecord[] {
     return (this.slots.get(name) ?? [])

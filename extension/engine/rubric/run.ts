@@ -1,0 +1,331 @@
+/**
+ * A rubric run: the hidden checks bound to the rubric's automatic items, run one at a time in a
+ * separate process against the running services. Before: chaos reset, every service healthy.
+ * Each check: optional chaos mode, a hard timeout (the runner process is killed and replaced if
+ * a check hangs), the services' log lines of that moment when it fails. After — always, also
+ * when aborted: chaos reset and the mode that was active before restored with its seed. Every
+ * result is on the timeline before the next check starts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import type { ChaosController } from '../chaos/controller';
+import { FaultlineError, errorMessage } from '../errors';
+import type { Install } from '../install';
+import { LogStreamParser, type LogRecord } from '../logs';
+import type { Exercise, Rubric } from '../manifest/schema';
+import { IpcClient } from '../protocol/ipc';
+import type { Runtime } from '../runtime';
+import { probe } from '../supervisor/probe';
+import type { Supervisor } from '../supervisor/supervisor';
+import type { Timeline } from '../timeline';
+import type { CheckKind } from './api';
+
+export type CheckStatus = 'passed' | 'failed' | 'error' | 'timeout';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  kind: CheckKind | 'unknown';
+  status: CheckStatus;
+  ms: number;
+  message?: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** What the check logged. */
+  logs: string[];
+  /** Service log lines while the check ran (failures only). */
+  serviceLogs?: string[];
+  /** Rubric items (and their categories) the check scores. */
+  items: string[];
+  categories: string[];
+}
+
+export type RubricEvent =
+  | {
+      type: 'start';
+      run: string;
+      stage: string | null;
+      checks: { id: string; title: string; kind: string; items: string[]; categories: string[] }[];
+    }
+  | { type: 'check-start'; run: string; id: string }
+  | { type: 'check'; run: string; result: CheckResult }
+  | { type: 'end'; run: string; passed: number; failed: number; aborted: boolean; ms: number };
+
+export interface RubricRunOptions {
+  stage?: string | undefined;
+  only?: string[] | undefined;
+  signal?: AbortSignal;
+  onEvent?: (e: RubricEvent) => void;
+}
+
+export interface RubricContext {
+  install: Install;
+  exercise: Exercise;
+  exerciseDir: string;
+  workspace: string;
+  runtime: Runtime;
+  supervisor: Supervisor;
+  chaos: ChaosController;
+  timeline: Timeline;
+  control: { url: string; token: string };
+  onLog?: (r: LogRecord) => void;
+}
+
+/** Check ids of the automatic items to run for a stage (earlier stages are re-run as regressions). */
+export function checksFor(rubric: Rubric, stage?: string): Map<string, { items: string[]; categories: string[] }> {
+  const order = (rubric.stages ?? []).map((s) => s.id);
+  if (stage !== undefined && !order.includes(stage)) {
+    throw new FaultlineError(
+      'usage',
+      `unknown stage "${stage}"`,
+      order.length ? `stages: ${order.join(', ')}` : 'this rubric has no stages',
+    );
+  }
+  const limit = stage === undefined ? Infinity : order.indexOf(stage);
+  const byCheck = new Map<string, { items: string[]; categories: string[] }>();
+  for (const c of rubric.categories) {
+    for (const item of c.items) {
+      if (item.kind !== 'auto') continue;
+      if (item.stage !== undefined && order.indexOf(item.stage) > limit) continue;
+      const ids = item.checks ? item.checks.map((x) => x.check) : item.check ? [item.check] : [];
+      for (const id of ids) {
+        const entry = byCheck.get(id) ?? { items: [], categories: [] };
+        entry.items.push(item.id);
+        if (!entry.categories.includes(c.id)) entry.categories.push(c.id);
+        byCheck.set(id, entry);
+      }
+    }
+  }
+  return byCheck;
+}
+
+/** Mutation checks (the candidate's tests in scratch copies) that run at the same time. */
+const MUTATION_POOL = 3;
+
+interface RunnerInfo {
+  id: string;
+  title: string;
+  kind: CheckKind;
+  timeoutMs?: number;
+  chaos?: string;
+}
+
+class RunnerProcess {
+  readonly child: ChildProcess;
+  readonly ipc: IpcClient;
+
+  constructor(ctx: RubricContext, checksDir: string) {
+    const { install, runtime, workspace } = ctx;
+    const config = {
+      checksDir,
+      exerciseDir: ctx.exerciseDir,
+      workspace,
+      modules: install.runtimeModules,
+      runtime: { execPath: runtime.execPath, env: runtime.env },
+      services: Object.fromEntries(
+        ctx.supervisor.status().map((s) => [s.name, { url: s.url, ...(s.database ? { database: s.database } : {}) }]),
+      ),
+      control: ctx.control,
+    };
+    this.child = spawn(
+      runtime.execPath,
+      ['--require', path.join(install.serversDir, 'preload.js'), path.join(install.serversDir, 'check-runner.js')],
+      {
+        cwd: ctx.exerciseDir,
+        env: { ...process.env, ...runtime.env, FAULTLINE_CHECK_RUN: JSON.stringify(config), NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        detached: process.platform !== 'win32',
+      },
+    );
+    const sink = (r: LogRecord) => ctx.onLog?.(r);
+    const out = new LogStreamParser('checks', 1, 'stdout', sink);
+    const err = new LogStreamParser('checks', 1, 'stderr', sink);
+    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
+    this.ipc = new IpcClient(this.child, 'the check runner');
+  }
+
+  kill(): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-(this.child.pid ?? 0), 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+}
+
+export async function runRubric(
+  ctx: RubricContext,
+  opts: RubricRunOptions = {},
+): Promise<{ run: string; results: CheckResult[]; aborted: boolean }> {
+  const rubric = ctx.exercise.rubric;
+  if (!rubric) throw new FaultlineError('usage', `${ctx.exercise.id} has no rubric`);
+  const checksRel = ctx.exercise.interviewer.checks;
+  if (!checksRel) throw new FaultlineError('usage', `${ctx.exercise.id} has no hidden checks (interviewer.checks)`);
+  const checksDir = path.resolve(ctx.exerciseDir, checksRel);
+  let selected = checksFor(rubric, opts.stage);
+  if (opts.only && opts.only.length > 0) {
+    const unknown = opts.only.filter((id) => !selected.has(id));
+    if (unknown.length > 0)
+      throw new FaultlineError(
+        'usage',
+        `no rubric check ${unknown.map((u) => `"${u}"`).join(', ')}`,
+        `checks: ${[...selected.keys()].join(', ')}`,
+      );
+    selected = new Map([...selected].filter(([id]) => opts.only?.includes(id)));
+  }
+
+  const run = crypto.randomBytes(4).toString('hex');
+  const started = performance.now();
+  const emit = (e: RubricEvent) => opts.onEvent?.(e);
+  const results: CheckResult[] = [];
+  const previous = ctx.chaos.status().active;
+  let runner: RunnerProcess | undefined;
+  let infos = new Map<string, RunnerInfo>();
+  let loadProblems: string[] = [];
+  let aborted = false;
+
+  const startRunner = async () => {
+    runner?.kill();
+    runner = new RunnerProcess(ctx, checksDir);
+    const loaded = await runner.ipc.call<{ checks: RunnerInfo[]; problems: string[] }>('load', {}, 30_000);
+    infos = new Map(loaded.checks.map((c) => [c.id, c]));
+    loadProblems = loaded.problems;
+  };
+
+  try {
+    // A known state: no chaos, every service healthy.
+    if (previous) await ctx.chaos.reset();
+    for (const s of ctx.exercise.services) await ctx.supervisor.revive(s.name);
+    await startRunner();
+    ctx.timeline.append('rubric.start', { run, stage: opts.stage ?? null, checks: [...selected.keys()] });
+    emit({
+      type: 'start',
+      run,
+      stage: opts.stage ?? null,
+      checks: [...selected].map(([id, where]) => ({
+        id,
+        title: infos.get(id)?.title ?? id,
+        kind: infos.get(id)?.kind ?? 'unknown',
+        ...where,
+      })),
+    });
+
+    // Checks that touch the services run one at a time; mutation checks only run the candidate's
+    // tests in scratch copies, so they share a small pool.
+    const runCheck = async (id: string, where: { items: string[]; categories: string[] }) => {
+      if (opts.signal?.aborted) {
+        aborted = true;
+        return;
+      }
+      emit({ type: 'check-start', run, id });
+      const info = infos.get(id);
+      const at = Date.now();
+      let result: CheckResult;
+      if (!info) {
+        const why =
+          loadProblems.length > 0
+            ? `the check files could not be loaded: ${loadProblems.join('; ')}`
+            : `no check "${id}" is declared in ${checksRel}`;
+        result = { id, title: id, kind: 'unknown', status: 'error', ms: 0, message: why, logs: [], ...where };
+      } else {
+        result = await runOne(ctx, info, where, () => runner as RunnerProcess, startRunner, opts.signal);
+      }
+      if (result.status !== 'passed' && info?.kind !== 'mutation') {
+        result.serviceLogs = serviceLogs(ctx.supervisor, at);
+        // A check may have left a service hung or dead: the next checks get working services.
+        await reviveUnresponsive(ctx, id);
+      }
+      results.push(result);
+      ctx.timeline.append('rubric.check', { run, ...result });
+      emit({ type: 'check', run, result });
+      if (opts.signal?.aborted) aborted = true;
+    };
+    const entries = [...selected];
+    for (const [id, where] of entries.filter(([id]) => infos.get(id)?.kind !== 'mutation')) await runCheck(id, where);
+    const pooled = entries.filter(([id]) => infos.get(id)?.kind === 'mutation');
+    const workers = Array.from({ length: Math.min(MUTATION_POOL, pooled.length) }, async () => {
+      for (let next = pooled.shift(); next; next = pooled.shift()) await runCheck(next[0], next[1]);
+    });
+    await Promise.all(workers);
+  } finally {
+    runner?.kill();
+    // Restore the state the interviewer had before the run, whatever happened.
+    if (ctx.chaos.status().active) await ctx.chaos.reset().catch(() => undefined);
+    if (previous) await ctx.chaos.activate(previous.mode, previous.seed).catch(() => undefined);
+    const passed = results.filter((r) => r.status === 'passed').length;
+    const ms = Math.round(performance.now() - started);
+    ctx.timeline.append('rubric.end', { run, passed, failed: results.length - passed, aborted, ms });
+    emit({ type: 'end', run, passed, failed: results.length - passed, aborted, ms });
+  }
+  return { run, results, aborted };
+}
+
+async function runOne(
+  ctx: RubricContext,
+  info: RunnerInfo,
+  where: { items: string[]; categories: string[] },
+  runner: () => RunnerProcess,
+  restart: () => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<CheckResult> {
+  const base = { id: info.id, title: info.title, kind: info.kind, ...where };
+  const started = performance.now();
+  try {
+    if (info.chaos) await ctx.chaos.activate(info.chaos, 1);
+    // The runner enforces the check's own timeout; this is the backstop for a runner that is stuck.
+    const budget = (info.timeoutMs ?? 20_000) + 3000;
+    const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+    const outcome = await Promise.race([
+      runner()
+        .ipc.call<Omit<CheckResult, 'title' | 'kind' | 'items' | 'categories'>>('run', { id: info.id }, budget)
+        .then(
+          (r) => ({ ok: true as const, r }),
+          (err: unknown) => ({ ok: false as const, err }),
+        ),
+      aborted,
+    ]);
+    if (outcome === 'aborted') {
+      runner().kill();
+      return { ...base, status: 'error', ms: Math.round(performance.now() - started), message: 'the run was cancelled', logs: [] };
+    }
+    if (!outcome.ok) {
+      // The runner hung or died: replace it so the next checks still run.
+      const message = errorMessage(outcome.err);
+      await restart().catch(() => undefined);
+      return {
+        ...base,
+        status: /did not answer/.test(message) ? 'timeout' : 'error',
+        ms: Math.round(performance.now() - started),
+        message,
+        logs: [],
+      };
+    }
+    return { ...base, ...outcome.r };
+  } catch (err) {
+    return { ...base, status: 'error', ms: Math.round(performance.now() - started), message: errorMessage(err), logs: [] };
+  } finally {
+    if (info.chaos) await ctx.chaos.reset().catch(() => undefined);
+  }
+}
+
+async function reviveUnresponsive(ctx: RubricContext, after: string): Promise<void> {
+  for (const s of ctx.supervisor.status()) {
+    const answer = await probe(s.url + s.health, 1500);
+    if (answer.ok) continue;
+    ctx.timeline.append('service.restarted', {
+      service: s.name,
+      reason: `did not answer ${s.health} after check ${after} (${answer.error ?? `HTTP ${answer.status}`})`,
+    });
+    await ctx.supervisor.restart(s.name).catch(() => undefined);
+  }
+}
+
+function serviceLogs(supervisor: Supervisor, since: number): string[] {
+  return supervisor
+    .recentLogs(since)
+    .slice(-25)
+    .map((r) => `${r.service}${r.instance > 1 ? `#${r.instance}` : ''} ${r.level.toUpperCase().padEnd(5)} ${r.message}`);
+}

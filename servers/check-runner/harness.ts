@@ -1,0 +1,366 @@
+/**
+ * The check harness: loads an exercise's hidden check files and runs one check at a time with
+ * the CheckContext of extension/engine/rubric/api.ts. Runs in its own process (started by the
+ * engine per rubric run), so a hung check can be killed without touching anything else.
+ */
+import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isDeepStrictEqual, inspect } from 'node:util';
+import type BetterSqlite3 from 'better-sqlite3';
+import { runBurst } from '../../extension/engine/chaos/burst';
+import type {
+  CandidateTestRun,
+  CheckContext,
+  CheckFunction,
+  CheckOptions,
+  DeclareChecks,
+  HttpClient,
+  HttpReply,
+  RequestOptions,
+} from '../../extension/engine/rubric/api';
+import { controlApi } from '../../extension/engine/protocol/control';
+import { apiClient } from '../../extension/engine/protocol/rpc';
+import { loadSqlite } from '../shared/sqlite';
+
+export interface RunConfig {
+  checksDir: string;
+  exerciseDir: string;
+  workspace: string;
+  modules: string;
+  runtime: { execPath: string; env: Record<string, string> };
+  services: Record<string, { url: string; database?: string }>;
+  control: { url: string; token: string };
+}
+
+export interface CheckInfo extends CheckOptions {
+  id: string;
+  file: string;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'error' | 'timeout';
+
+export interface CheckResult {
+  id: string;
+  status: CheckStatus;
+  ms: number;
+  message?: string;
+  expected?: unknown;
+  actual?: unknown;
+  logs: string[];
+}
+
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: { expected?: unknown; actual?: unknown } = {},
+  ) {
+    super(message);
+  }
+}
+
+const show = (v: unknown) => inspect(v, { depth: 4, breakLength: 120, maxStringLength: 300 });
+
+export class Harness {
+  private readonly checks = new Map<string, { info: CheckInfo; fn: CheckFunction }>();
+  private readonly problems: string[] = [];
+  private sqlite: typeof BetterSqlite3 | undefined;
+  private readonly control;
+  private readonly testRuns = new Map<string, Promise<CandidateTestRun>>();
+
+  constructor(private readonly config: RunConfig) {
+    this.control = apiClient(controlApi, config.control.url, config.control.token, 120_000);
+  }
+
+  /** Loads every *.check.ts / *.check.js of the checks folder. */
+  load(): { checks: CheckInfo[]; problems: string[] } {
+    const dir = this.config.checksDir;
+    const files = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => /\.check\.(ts|js)$/.test(f))
+          .sort()
+      : [];
+    for (const f of files) {
+      const file = path.join(dir, f);
+      try {
+        // Check files are found at run time, so they are loaded with require (compiled by sucrase).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(file) as { default?: DeclareChecks } | DeclareChecks;
+        const declare = typeof mod === 'function' ? mod : mod.default;
+        if (typeof declare !== 'function') throw new Error('must default-export a function that declares checks');
+        declare((id, options, fn) => {
+          if (this.checks.has(id)) {
+            this.problems.push(`${f}: check "${id}" is declared twice (also in ${path.basename(this.checks.get(id)?.info.file ?? '')})`);
+            return;
+          }
+          this.checks.set(id, { info: { id, file, ...options }, fn });
+        });
+      } catch (err) {
+        this.problems.push(`${f}: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
+    return { checks: [...this.checks.values()].map((c) => c.info), problems: this.problems };
+  }
+
+  async run(id: string): Promise<CheckResult> {
+    const started = performance.now();
+    const logs: string[] = [];
+    const entry = this.checks.get(id);
+    if (!entry) return { id, status: 'error', ms: 0, message: `no check "${id}" in ${this.config.checksDir}`, logs };
+    const timeoutMs = entry.info.timeoutMs ?? 20_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        entry.fn(this.context(id, logs)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TimeoutError(`did not finish within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return { id, status: 'passed', ms: Math.round(performance.now() - started), logs };
+    } catch (err) {
+      const ms = Math.round(performance.now() - started);
+      if (err instanceof TimeoutError) return { id, status: 'timeout', ms, message: err.message, logs };
+      if (err instanceof CheckFailure) {
+        return {
+          id,
+          status: 'failed',
+          ms,
+          message: err.message,
+          ...('expected' in err.details ? { expected: err.details.expected } : {}),
+          ...('actual' in err.details ? { actual: err.details.actual } : {}),
+          logs,
+        };
+      }
+      return { id, status: 'error', ms, message: (err as Error).stack ?? String(err), logs };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private context(id: string, logs: string[]): CheckContext {
+    const cfg = this.config;
+    const service = (name: string) => {
+      const s = cfg.services[name];
+      if (!s) throw new CheckFailure(`no service "${name}"; services: ${Object.keys(cfg.services).join(', ')}`);
+      return s;
+    };
+    let counter = 0;
+    const unique = `${id.replace(/[^a-z0-9]/gi, '').slice(0, 12)}${crypto.randomBytes(3).toString('hex')}`;
+    return {
+      url: (name) => service(name).url,
+      http: (name) => httpClient(service(name).url),
+      query: (name, sql, params = []) => {
+        const file = service(name).database;
+        if (!file) throw new CheckFailure(`service "${name}" has no database`);
+        this.sqlite ??= loadSqlite(cfg.workspace, cfg.modules);
+        const db = new this.sqlite(file, { readonly: true, fileMustExist: true });
+        try {
+          db.pragma('busy_timeout = 5000');
+          return Promise.resolve(db.prepare(sql).all(...params) as Record<string, unknown>[]);
+        } finally {
+          db.close();
+        }
+      },
+      chaos: {
+        activate: async (mode, seed) => {
+          await this.control.chaosActivate({ mode, ...(seed !== undefined ? { seed } : {}) });
+        },
+        reset: async () => {
+          await this.control.chaosReset({});
+        },
+      },
+      metrics: () => this.control.metrics(null),
+      resetMetrics: async () => {
+        await this.control.resetMetrics({});
+      },
+      queries: async (name, reset = false) => (await this.control.queryStats({ service: name, reset })).reduce((n, s) => n + s.queries, 0),
+      burst: (name, o) =>
+        runBurst({
+          url: service(name).url + o.path,
+          method: o.method,
+          headers: {
+            ...(o.json !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+            ...o.headers,
+          },
+          ...(o.json !== undefined ? { body: JSON.stringify(o.json) } : {}),
+          count: o.count,
+          idField: o.idField ?? 'id',
+        }),
+      candidateTests: (o) => this.candidateTests(o ?? {}),
+      material: (rel) => {
+        const file = path.resolve(cfg.exerciseDir, rel);
+        if (!file.startsWith(path.resolve(cfg.exerciseDir) + path.sep)) throw new CheckFailure(`material "${rel}" is outside the exercise`);
+        return fs.readFileSync(file, 'utf8');
+      },
+      workspace: cfg.workspace,
+      unique: (prefix) => `${prefix}_${unique}${counter++}`,
+      expect: (actual, expected, what) => {
+        if (!isDeepStrictEqual(actual, expected))
+          throw new CheckFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`, { expected, actual });
+      },
+      fail: (message, details) => {
+        throw new CheckFailure(message, details);
+      },
+      log: (message) => {
+        logs.push(message);
+      },
+    };
+  }
+
+  /** The candidate's own test suite in a scratch copy of the workspace, with some files replaced. */
+  private candidateTests(o: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number }): Promise<CandidateTestRun> {
+    const key = crypto
+      .createHash('sha256')
+      .update(JSON.stringify([o.replace ?? {}, o.files ?? []]))
+      .digest('hex');
+    let run = this.testRuns.get(key);
+    if (!run) {
+      run = runCandidateTests(this.config, o);
+      this.testRuns.set(key, run);
+    }
+    return run;
+  }
+}
+
+class TimeoutError extends Error {}
+
+function httpClient(base: string): HttpClient {
+  const send = async (
+    method: string,
+    p: string,
+    body: string | undefined,
+    type: string | undefined,
+    o: RequestOptions = {},
+  ): Promise<HttpReply> => {
+    const headers: Record<string, string> = {
+      ...(type ? { 'content-type': type } : {}),
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+      ...o.headers,
+    };
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(base + p, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      const why =
+        (err as Error).name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 10_000} ms` : (cause ?? (err as Error).message);
+      throw new CheckFailure(`${method} ${p}: ${why}`);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: parsed, text, ms: performance.now() - started };
+  };
+  const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v));
+  return {
+    get: (p, o) => send('GET', p, undefined, undefined, o),
+    delete: (p, o) => send('DELETE', p, undefined, undefined, o),
+    post: (p, j, o) => send('POST', p, json(j), j === undefined ? undefined : 'application/json', o),
+    put: (p, j, o) => send('PUT', p, json(j), 'application/json', o),
+    patch: (p, j, o) => send('PATCH', p, json(j), 'application/json', o),
+    form: (p, fields, o) => send('POST', p, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o),
+  };
+}
+
+const SKIP = new Set(['node_modules', '.git', 'data', '.faultline', 'dist']);
+
+function copyTree(src: string, dest: string, top = true): void {
+  fs.mkdirSync(dest, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    if (top && SKIP.has(e.name)) continue;
+    const s = path.join(src, e.name);
+    const d = path.join(dest, e.name);
+    if (e.isDirectory()) copyTree(s, d, false);
+    else if (e.isFile()) fs.copyFileSync(s, d);
+  }
+}
+
+/** Runs `node -r sucrase/register/ts --test` in a scratch copy; parses the TAP report. */
+async function runCandidateTests(
+  cfg: RunConfig,
+  o: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number },
+): Promise<CandidateTestRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-tests-'));
+  try {
+    copyTree(cfg.workspace, dir);
+    const modules = fs.existsSync(path.join(cfg.workspace, 'node_modules')) ? path.join(cfg.workspace, 'node_modules') : cfg.modules;
+    fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+    for (const [rel, content] of Object.entries(o.replace ?? {})) {
+      const file = path.resolve(dir, rel);
+      if (!file.startsWith(dir + path.sep)) throw new CheckFailure(`cannot replace ${rel}: outside the workspace`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...cfg.runtime.env,
+      NO_COLOR: '1',
+      PATH: `${path.dirname(cfg.runtime.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    };
+    delete env['NODE_TEST_CONTEXT'];
+    delete env['NODE_OPTIONS'];
+    for (const k of Object.keys(env)) if (k.startsWith('FAULTLINE_')) delete env[k];
+    const files = o.files ?? ['test/**/*.test.ts'];
+    const output = await new Promise<string>((resolve) => {
+      const child = spawn(cfg.runtime.execPath, ['-r', 'sucrase/register/ts', '--test', '--test-reporter=tap', ...files], {
+        cwd: dir,
+        env,
+        detached: process.platform !== 'win32',
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+        out += `\n# faultline: the test suite did not finish within ${o.timeoutMs ?? 120_000} ms\n`;
+      }, o.timeoutMs ?? 120_000);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(out);
+      });
+    });
+    return parseTap(output);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function parseTap(output: string): CandidateTestRun {
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
+  const lines = output.split('\n');
+  const failures: string[] = [];
+  lines.forEach((line, i) => {
+    const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
+    if (!m?.[1]) return;
+    const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
+    if (type?.includes("'test'")) failures.push(m[1]);
+  });
+  const failed = count('fail');
+  return {
+    passed: count('pass'),
+    failed: failed || (output.includes('did not finish') ? 1 : 0),
+    todo: count('todo'),
+    failures,
+    output: output.slice(-20_000),
+  };
+}
