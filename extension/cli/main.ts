@@ -11,9 +11,11 @@ import { installAt, type Install } from '../engine/install';
 import { startSession } from '../engine/interview';
 import { formatProblem, validateManifestFile } from '../engine/manifest/validate';
 import type { ActivationReport } from '../engine/chaos/controller';
+import type { Score } from '../engine/rubric/score';
+import { renderHtml, renderMarkdown } from '../engine/rubric/scorecard';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
-import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../engine/session';
+import { isAlive, readState, readToken, sessionDirFor, writeFileAtomic, type SessionState } from '../engine/session';
 import { probe } from '../engine/supervisor/probe';
 import { createWorkspace } from '../engine/workspace';
 import { LogPrinter, detectColor, paint, style, table, type Style } from './ui';
@@ -26,13 +28,20 @@ const USAGE = `faultline ${VERSION} — chaos-engineering interview rooms
 Usage:
   faultline list [--json]                              exercises you can run
   faultline new <exercise> <dir> [--solution NAME]     create a candidate workspace
-  faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--chaos MODE [--seed N]]
+  faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
   faultline logs <service> [<dir>] [--state FILE] [-n N]
   faultline restart <service> [<dir>] [--state FILE]
   faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]
                                                        break things on purpose, at runtime
+  faultline hint <ladder|list> [<dir>] [--state FILE] [--level mild|medium|strong]
+                                                       send the candidate the next hint
+  faultline check [<dir>] [--state FILE] [--stage S] [--only ID,…] [--json] [--md FILE] [--html FILE]
+                                                       run the hidden rubric checks, write the scorecard
+  faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
+                                                       score a manual rubric item
+  faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
 
@@ -144,13 +153,14 @@ async function cmdNew(install: Install, argv: string[], io: Io): Promise<number>
 }
 
 async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--chaos MODE [--seed N]]';
+  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';
   const { values, positionals } = args(
     argv,
     {
       state: { type: 'string' },
       node: { type: 'string' },
       fresh: { type: 'boolean' },
+      practice: { type: 'boolean' },
       chaos: { type: 'string' },
       seed: { type: 'string' },
     },
@@ -209,6 +219,7 @@ async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> 
         nodePath: values.node ?? process.env['FAULTLINE_NODE'],
         stateFiles: values.state ? [values.state] : [],
         fresh: values.fresh ?? false,
+        practice: values.practice ?? false,
         signal: abort.signal,
         onLog: (r) => io.out(printer.format(r)),
         onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
@@ -418,6 +429,161 @@ async function cmdChaos(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+function controlFor(dir: string | undefined, stateFile: string | undefined, usage: string, timeoutMs = 60_000) {
+  const state = liveState(stateFileFrom(dir, stateFile, usage));
+  return { state, client: apiClient(controlApi, state.control.url, readToken(state), timeoutMs) };
+}
+
+async function cmdHint(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline hint <ladder|list> [<dir>] [--state FILE] [--level mild|medium|strong] [--json]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const what = need(positionals[0], 'a hint ladder or "list"', usage);
+  const { client } = controlFor(positionals[1], values.state, usage);
+  if (what === 'list') {
+    const ladders = await client.hints(null);
+    if (values.json) io.out(JSON.stringify(ladders, null, 2));
+    else {
+      for (const l of ladders) {
+        io.out(
+          `${paint.bold(io.s, l.id)} — ${l.title}${l.phase ? paint.dim(io.s, ` (phase ${l.phase})`) : ''}${l.chaos ? paint.dim(io.s, ` (${l.chaos})`) : ''}`,
+        );
+        for (const step of l.steps)
+          io.out(`  ${step.sent ? paint.green(io.s, `sent ${step.at ?? ''}`) : paint.dim(io.s, 'not sent')} ${step.level}: ${step.text}`);
+      }
+    }
+    return 0;
+  }
+  const level = values.level;
+  if (level !== undefined && !['mild', 'medium', 'strong'].includes(level))
+    throw new FaultlineError('usage', '--level must be mild, medium or strong', usage);
+  const sent = await client.hintSend({ ladder: what, ...(level ? { level: level as 'mild' | 'medium' | 'strong' } : {}) });
+  if (values.json) io.out(JSON.stringify(sent, null, 2));
+  else io.out(`sent the ${sent.level} hint for "${sent.title}" (added to HINTS.md in the workspace):\n  ${sent.text}`);
+  return 0;
+}
+
+async function writeScorecard(
+  io: Io,
+  client: ReturnType<typeof controlFor>['client'],
+  values: { md?: string | undefined; html?: string | undefined },
+): Promise<void> {
+  if (!values.md && !values.html) return;
+  const card = await client.scorecard({});
+  if (values.md) {
+    writeFileAtomic(path.resolve(values.md), renderMarkdown(card), 0o644);
+    io.out(`wrote ${path.resolve(values.md)}`);
+  }
+  if (values.html) {
+    writeFileAtomic(path.resolve(values.html), renderHtml(card), 0o644);
+    io.out(`wrote ${path.resolve(values.html)}`);
+  }
+}
+
+function printScore(io: Io, score: Score): void {
+  for (const c of score.categories) {
+    io.out(`${paint.bold(io.s, c.title)} ${c.earned} / ${c.max}`);
+    for (const i of c.items) {
+      const mark =
+        i.status === 'passed' || i.status === 'scored'
+          ? paint.green(io.s, '✓')
+          : i.status === 'partial'
+            ? paint.yellow(io.s, '~')
+            : i.status === 'failed'
+              ? paint.red(io.s, '✗')
+              : paint.dim(io.s, '·');
+      io.out(
+        `  ${mark} ${i.title} ${paint.dim(io.s, `${i.earned}/${i.max}${i.status === 'unscored' ? ' (score it: faultline score ' + i.id + ' <points>)' : ''}`)}`,
+      );
+    }
+  }
+  io.out(
+    paint.bold(io.s, `total ${score.total} / ${score.max}`) +
+      (score.hintCost ? paint.dim(io.s, ` (${score.points} − ${score.hintCost} for hints)`) : '') +
+      (score.rating ? ` — ${score.rating.rating}` : ''),
+  );
+}
+
+async function cmdCheck(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline check [<dir>] [--state FILE] [--stage S] [--only ID,ID] [--json] [--md FILE] [--html FILE]';
+  const { values, positionals } = args(
+    argv,
+    {
+      state: { type: 'string' },
+      stage: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean' },
+      md: { type: 'string' },
+      html: { type: 'string' },
+    },
+    usage,
+  );
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const { client } = controlFor(positionals[0], values.state, usage);
+  const only = values.only
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const result = await client.rubricRun({ ...(values.stage ? { stage: values.stage } : {}), ...(only ? { only } : {}) }, (e) => {
+    // --json: one JSON event per line as the run goes, then one line with the result.
+    if (values.json) return io.out(JSON.stringify(e));
+    if (e.type === 'start') io.out(paint.dim(io.s, `running ${e.checks.length} hidden check(s)…`));
+    if (e.type === 'check') {
+      const r = e.result;
+      const mark = r.status === 'passed' ? paint.green(io.s, '✓') : paint.red(io.s, r.status === 'timeout' ? '⏱' : '✗');
+      io.out(`${mark} ${r.title} ${paint.dim(io.s, `(${r.id}, ${r.ms} ms)`)}`);
+      if (r.status !== 'passed' && r.message) io.out(paint.dim(io.s, `    ${r.message.split('\n').slice(0, 3).join('\n    ')}`));
+    }
+  });
+  if (values.json) io.out(JSON.stringify({ type: 'result', ...result }));
+  else {
+    if (result.aborted) io.out(paint.yellow(io.s, 'the run was cancelled'));
+    printScore(io, result.score);
+  }
+  await writeScorecard(io, client, values);
+  return 0;
+}
+
+async function cmdScorecard(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]';
+  const { values, positionals } = args(
+    argv,
+    { state: { type: 'string' }, json: { type: 'boolean' }, md: { type: 'string' }, html: { type: 'string' } },
+    usage,
+  );
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const { client } = controlFor(positionals[0], values.state, usage);
+  if (values.json) io.out(JSON.stringify(await client.scorecard({}), null, 2));
+  else if (!values.md && !values.html) printScore(io, await client.score(null));
+  await writeScorecard(io, client, values);
+  return 0;
+}
+
+async function cmdScore(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline score <item> <points> [<dir>] [--state FILE] --note TEXT';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, note: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const item = need(positionals[0], 'rubric item', usage);
+  const points = Number(need(positionals[1], 'points', usage));
+  if (!Number.isFinite(points) || points < 0) throw new FaultlineError('usage', 'points must be a number ≥ 0', usage);
+  const { client } = controlFor(positionals[2], values.state, usage);
+  const scored = await client.scoreManual({ item, points, ...(values.note !== undefined ? { note: values.note } : {}) });
+  io.out(`${scored.title}: ${scored.earned} / ${scored.max}${scored.manual?.note ? ` — ${scored.manual.note}` : ''}`);
+  return 0;
+}
+
 function cmdValidate(install: Install, argv: string[], io: Io): number {
   const usage = 'faultline validate [<exercise dir>...]';
   const { values, positionals } = args(argv, {}, usage);
@@ -476,6 +642,14 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdLogs(rest, io);
       case 'chaos':
         return await cmdChaos(rest, io);
+      case 'hint':
+        return await cmdHint(rest, io);
+      case 'check':
+        return await cmdCheck(rest, io);
+      case 'score':
+        return await cmdScore(rest, io);
+      case 'scorecard':
+        return await cmdScorecard(rest, io);
       case 'validate':
         return cmdValidate(install, rest, io);
       case '--version':

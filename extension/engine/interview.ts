@@ -16,6 +16,11 @@ import { resolveRuntime, type Runtime } from './runtime';
 import { acquireLock, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
 import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
+import { candidateDiff } from './diff';
+import { hintStatus, sendHint } from './hints';
+import { runRubric } from './rubric/run';
+import { computeScore } from './rubric/score';
+import type { Scorecard } from './rubric/scorecard';
 import { Timeline } from './timeline';
 import { ensureDependencies, readMarker } from './workspace';
 
@@ -29,6 +34,8 @@ export interface StartSessionOptions {
   stateFiles?: string[];
   /** Delete the services' databases first. */
   fresh?: boolean;
+  /** Practice: the candidate alone; hints cost points as the manifest says. */
+  practice?: boolean;
   /** Aborting stops whatever has started and makes startSession reject. */
   signal?: AbortSignal;
   onLog?: (record: LogRecord) => void;
@@ -51,7 +58,9 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
   const workspace = fs.realpathSync(path.resolve(opts.workspace));
   const marker = readMarker(workspace);
   const catalog = loadCatalog(opts.install);
-  const exercise = catalog.get(marker.exercise).manifest;
+  const loaded = catalog.get(marker.exercise);
+  const exercise = loaded.manifest;
+  const mode = opts.practice ? 'practice' : 'interview';
   const runtime =
     opts.runtime ?? resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
   const sessionDir = sessionDirFor(workspace);
@@ -124,6 +133,12 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     });
     const token = newToken();
     const tokenFile = path.join(sessionDir, 'token');
+    let rubricQueue: Promise<unknown> = Promise.resolve();
+    const scorecard = async (): Promise<Scorecard> => {
+      const events = timeline.read();
+      const diff = await candidateDiff(workspace).catch(() => null);
+      return { generatedAt: new Date().toISOString(), workspace, score: computeScore(exercise, events), timeline: events, diff };
+    };
     writeFileAtomic(tokenFile, token);
     const startedAt = new Date().toISOString();
     const status = (): SessionStatus => ({ exercise: exercise.id, workspace, pid: process.pid, startedAt, services: sup.status() });
@@ -146,7 +161,59 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
         chaosActivate: ({ mode, seed }) => ctl.activate(mode, seed),
         chaosReset: () => ctl.reset(),
         metrics: () => sup.proxy.metrics(),
+        resetMetrics: async () => {
+          await sup.proxy.resetMetrics();
+          return {};
+        },
         queryStats: ({ service, reset }) => sup.preloadStats(service, reset ?? false),
+        rubricRun: ({ stage, only }, { emit, signal }) => {
+          const next = rubricQueue.then(async () => {
+            const diff = await candidateDiff(workspace).catch(() => null);
+            if (diff) timeline.append('candidate.diff', { files: diff.files.length, added: diff.added, removed: diff.removed });
+            const r = await runRubric(
+              {
+                install: opts.install,
+                exercise,
+                exerciseDir: loaded.dir,
+                workspace,
+                runtime,
+                supervisor: sup,
+                chaos: ctl,
+                timeline,
+                control: { url: controlUrl, token },
+                ...(opts.onLog ? { onLog: opts.onLog } : {}),
+              },
+              { stage, only, signal, onEvent: emit },
+            );
+            return { run: r.run, aborted: r.aborted, score: computeScore(exercise, timeline.read()) };
+          });
+          rubricQueue = next.catch(() => undefined);
+          return next;
+        },
+        score: () => computeScore(exercise, timeline.read()),
+        scorecard: () => scorecard(),
+        scoreManual: ({ item, points, note }) => {
+          const found = exercise.rubric?.categories.flatMap((c) => c.items).find((i) => i.id === item);
+          const manual = exercise.rubric?.categories.flatMap((c) => c.items).filter((i) => i.kind === 'manual') ?? [];
+          if (!found || found.kind !== 'manual') {
+            throw new FaultlineError(
+              'usage',
+              found ? `"${item}" is scored by hidden checks, not by hand` : `no rubric item "${item}"`,
+              manual.length
+                ? `manual items: ${manual.map((i) => `${i.id} (max ${i.points})`).join(', ')}`
+                : 'this rubric has no manual items',
+            );
+          }
+          if (points > found.points)
+            throw new FaultlineError('usage', `"${item}" is worth at most ${found.points} point(s), not ${points}`);
+          timeline.append('score.manual', { item, points, note: note ?? '' });
+          const score = computeScore(exercise, timeline.read());
+          const itemScore = score.categories.flatMap((c) => c.items).find((i) => i.id === item);
+          if (!itemScore) throw new FaultlineError('control-failed', `item ${item} vanished`);
+          return itemScore;
+        },
+        hints: () => hintStatus(exercise, timeline.read()),
+        hintSend: ({ ladder, level }) => sendHint({ exercise, workspace, timeline, ladder, level }),
         stop: () => {
           setImmediate(requestStop);
           return { stopping: true };
@@ -164,6 +231,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       pid: process.pid,
       startedAt,
       runtime: { execPath: runtime.execPath, version: runtime.version },
+      mode,
       control: { url: controlUrl, tokenFile },
       proxy: { url: sup.proxyStatus().url, pid: sup.proxyStatus().pid },
       services: Object.fromEntries(
@@ -185,6 +253,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     writeState(stateFiles, state);
     timeline.append('session.start', {
       exercise: exercise.id,
+      mode,
       workspace,
       pid: process.pid,
       runtime: runtime.version,

@@ -39,6 +39,7 @@ export interface SessionState {
   startedAt: string;
   stoppedAt?: string;
   runtime: { execPath: string; version: string };
+  mode: 'interview' | 'practice';
   control: { url: string; tokenFile: string };
   /** The fault proxy every service sits behind (its control API needs the proxy's own token). */
   proxy: { url: string; pid: number | null };

@@ -111,6 +111,7 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
     copyTree(path.join(exercise.dir, m.starter), dir, true);
     ensureIgnored(dir, `${MARKER_DIR}/`);
     ensureIgnored(dir, 'node_modules/');
+    ensureIgnored(dir, 'HINTS.md');
     progress('installing dependencies from Faultline (offline)');
     const packages = fs.existsSync(path.join(dir, 'package.json')) ? installRuntimePack(install.runtimeModules, dir) : 0;
     progress('creating the git baseline');

@@ -3,8 +3,15 @@
  * and tools). Declared once; server and client are typed from this file.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import type { HintUse, ItemScore, Score } from '../rubric/score';
+import type { LadderStatus } from '../hints';
+import type { RubricEvent } from '../rubric/run';
+import type { Scorecard } from '../rubric/scorecard';
 import { ListenerMetrics } from './proxy';
 import { route } from './rpc';
+
+/** Shapes declared in TypeScript next to the code that builds them (responses are not validated). */
+const Declared = <T>(description: string) => Type.Unsafe<T>({ description });
 
 export const CrashReportSchema = Type.Object({
   exitCode: Type.Union([Type.Integer(), Type.Null()]),
@@ -152,6 +159,13 @@ export const controlApi = {
     request: Type.Null(),
     response: Type.Array(ListenerMetrics),
   }),
+  resetMetrics: route({
+    method: 'POST',
+    path: '/v1/metrics/reset',
+    description: 'Zero the fault-proxy metrics (to measure one step).',
+    request: Type.Object({}),
+    response: Type.Object({}),
+  }),
   queryStats: route({
     method: 'POST',
     path: '/v1/stats/queries',
@@ -168,6 +182,53 @@ export const controlApi = {
         }),
       }),
     ),
+  }),
+  rubricRun: route({
+    method: 'POST',
+    path: '/v1/rubric/run',
+    description:
+      'Run the hidden checks of the rubric (a stage and the earlier ones, or some checks); streams progress. Disconnecting cancels.',
+    request: Type.Object({ stage: Type.Optional(Type.String()), only: Type.Optional(Type.Array(Type.String())) }),
+    response: Type.Object({ run: Type.String(), aborted: Type.Boolean(), score: Declared<Score>('the score after the run') }),
+    stream: Declared<RubricEvent>('progress of the run'),
+  }),
+  score: route({
+    method: 'GET',
+    path: '/v1/score',
+    description: 'The current score (derived from the timeline).',
+    request: Type.Null(),
+    response: Declared<Score>('score'),
+  }),
+  scorecard: route({
+    method: 'POST',
+    path: '/v1/scorecard',
+    description: 'Everything a scorecard shows: score, timeline, the candidate diff against the baseline.',
+    request: Type.Object({}),
+    response: Declared<Scorecard>('scorecard'),
+  }),
+  scoreManual: route({
+    method: 'POST',
+    path: '/v1/score/manual',
+    description: 'Score a manual rubric item, with a note.',
+    request: Type.Object({ item: Type.String(), points: Type.Number({ minimum: 0 }), note: Type.Optional(Type.String()) }),
+    response: Declared<ItemScore>('the item'),
+  }),
+  hints: route({
+    method: 'GET',
+    path: '/v1/hints',
+    description: 'Every hint ladder with what was sent when.',
+    request: Type.Null(),
+    response: Declared<LadderStatus[]>('ladders'),
+  }),
+  hintSend: route({
+    method: 'POST',
+    path: '/v1/hints/send',
+    description: 'Send the next hint of a ladder (or a given level) to the candidate.',
+    request: Type.Object({
+      ladder: Type.String(),
+      level: Type.Optional(Type.Union([Type.Literal('mild'), Type.Literal('medium'), Type.Literal('strong')])),
+    }),
+    response: Declared<HintUse>('the hint sent'),
   }),
   stop: route({
     method: 'POST',

@@ -1,0 +1,148 @@
+/**
+ * Scores are derived, never stored: the rubric (manifest) folded over the session timeline —
+ * the latest result of each check, the latest manual score of each item, the hints sent. So a
+ * crash can lose nothing that was recorded, and a scorecard can be rebuilt at any time.
+ */
+import type { Exercise } from '../manifest/schema';
+import type { TimelineEvent } from '../timeline';
+import type { CheckResult } from './run';
+
+export interface CheckEvidence extends CheckResult {
+  at: string;
+  weight: number;
+}
+
+export interface ItemScore {
+  id: string;
+  title: string;
+  kind: 'auto' | 'manual';
+  max: number;
+  earned: number;
+  /** auto: passed / partial / failed / not-run; manual: scored / unscored. */
+  status: 'passed' | 'partial' | 'failed' | 'not-run' | 'scored' | 'unscored';
+  stage?: string;
+  checks: CheckEvidence[];
+  criteria?: string;
+  signals?: { strong?: string[]; weak?: string[] };
+  manual?: { points: number; note: string; at: string };
+}
+
+export interface CategoryScore {
+  id: string;
+  title: string;
+  max: number;
+  earned: number;
+  items: ItemScore[];
+}
+
+export interface HintUse {
+  ladder: string;
+  title: string;
+  level: string;
+  text: string;
+  at: string;
+  cost: number;
+}
+
+export interface Score {
+  exercise: string;
+  title: string;
+  mode: 'interview' | 'practice';
+  max: number;
+  /** Points from items, before hint costs. */
+  points: number;
+  hintCost: number;
+  /** Points minus hint costs (practice), never below 0. */
+  total: number;
+  rating: { rating: string; description?: string } | null;
+  categories: CategoryScore[];
+  hints: HintUse[];
+  runs: number;
+  lastRun: string | null;
+}
+
+/** A timeline field as text (objects as JSON). */
+export function str(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function computeScore(exercise: Exercise, events: readonly TimelineEvent[]): Score {
+  const latestCheck = new Map<string, CheckEvidence>();
+  const manual = new Map<string, { points: number; note: string; at: string }>();
+  const hints: HintUse[] = [];
+  let mode: Score['mode'] = 'interview';
+  let runs = 0;
+  let lastRun: string | null = null;
+  for (const e of events) {
+    if (e.type === 'session.start' && e['mode'] === 'practice') mode = 'practice';
+    if (e.type === 'rubric.check') latestCheck.set(str(e['id']), { ...(e as unknown as CheckResult), at: e.t, weight: 1 });
+    if (e.type === 'rubric.end') {
+      runs++;
+      lastRun = e.t;
+    }
+    if (e.type === 'score.manual') manual.set(str(e['item']), { points: Number(e['points']), note: str(e['note'] ?? ''), at: e.t });
+    if (e.type === 'hint.sent') {
+      hints.push({
+        ladder: str(e['ladder']),
+        title: str(e['title']),
+        level: str(e['level']),
+        text: str(e['text']),
+        at: e.t,
+        cost: Number(e['cost'] ?? 0),
+      });
+    }
+  }
+  const rubric = exercise.rubric;
+  const categories: CategoryScore[] = (rubric?.categories ?? []).map((c) => {
+    const items = c.items.map<ItemScore>((item) => {
+      const base = { id: item.id, title: item.title, kind: item.kind, max: item.points, ...(item.stage ? { stage: item.stage } : {}) };
+      if (item.kind === 'manual') {
+        const m = manual.get(item.id);
+        return {
+          ...base,
+          earned: m ? Math.min(m.points, item.points) : 0,
+          status: m ? 'scored' : 'unscored',
+          checks: [],
+          ...(item.criteria ? { criteria: item.criteria } : {}),
+          ...(item.signals ? { signals: item.signals } : {}),
+          ...(m ? { manual: m } : {}),
+        };
+      }
+      const refs = item.checks ?? (item.check ? [{ check: item.check, weight: 1 }] : []);
+      const totalWeight = refs.reduce((n, r) => n + (r.weight ?? 1), 0) || 1;
+      const checks = refs.flatMap((r) => {
+        const ev = latestCheck.get(r.check);
+        return ev ? [{ ...ev, weight: r.weight ?? 1 }] : [];
+      });
+      const passedWeight = checks.filter((c) => c.status === 'passed').reduce((n, c) => n + c.weight, 0);
+      const earned = round((item.points * passedWeight) / totalWeight);
+      const status: ItemScore['status'] =
+        checks.length === 0 ? 'not-run' : passedWeight === totalWeight ? 'passed' : passedWeight > 0 ? 'partial' : 'failed';
+      return { ...base, earned, status, checks };
+    });
+    return { id: c.id, title: c.title, max: c.points, earned: round(items.reduce((n, i) => n + i.earned, 0)), items };
+  });
+  const points = round(categories.reduce((n, c) => n + c.earned, 0));
+  const hintCost = mode === 'practice' ? round(hints.reduce((n, h) => n + h.cost, 0)) : 0;
+  const total = round(Math.max(0, points - hintCost));
+  const band = rubric?.scale.find((b) => total >= b.min && total <= b.max) ?? null;
+  return {
+    exercise: exercise.id,
+    title: exercise.title,
+    mode,
+    max: rubric?.total ?? 0,
+    points,
+    hintCost,
+    total,
+    rating: band ? { rating: band.rating, ...(band.description ? { description: band.description } : {}) } : null,
+    categories,
+    hints,
+    runs,
+    lastRun,
+  };
+}
