@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import { installAt, type Install } from '../../extension/engine/install';
 import type { SessionState } from '../../extension/engine/session';
 
@@ -22,6 +22,53 @@ export const nodeForServices = ((): string => {
 })();
 
 type Cleanup = { after(fn: () => unknown): void };
+
+/**
+ * Cleanups for a whole describe(): registered from hooks or tests, run (last first) when the
+ * suite ends. Call it at the top of the describe() callback.
+ */
+export function suiteCleanup(): Cleanup {
+  const cleanups: (() => unknown)[] = [];
+  after(async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  });
+  return { after: (fn) => void cleanups.push(fn) };
+}
+
+export interface ScriptRun {
+  code: number | null;
+  counts: Record<'tests' | 'pass' | 'fail' | 'todo', number>;
+  /** Names of failed tests (not suites), from the TAP report. */
+  failed: string[];
+  output: string;
+}
+
+/** `npm run <script>` in a workspace, as a candidate would, on the services' Node. */
+export function npmRun(dir: string, script: string): Promise<ScriptRun> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`,
+      NO_COLOR: '1',
+    };
+    delete env['NODE_TEST_CONTEXT']; // we are inside node:test ourselves; the workspace's runner must not report to us
+    const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('close', (code) => {
+      const count = (name: string) => Number(new RegExp(`^(?:#|ℹ) ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
+      const failed: string[] = [];
+      const lines = output.split('\n');
+      lines.forEach((line, i) => {
+        const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
+        const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
+        if (m?.[1] && type?.includes("'test'")) failed.push(m[1]);
+      });
+      resolve({ code, counts: { tests: count('tests'), pass: count('pass'), fail: count('fail'), todo: count('todo') }, failed, output });
+    });
+  });
+}
 
 export function tempDir(t: Cleanup, prefix = 'faultline-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -6,23 +6,19 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { proxyApi } from '../../extension/engine/protocol/proxy';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { readTimeline } from '../../extension/engine/timeline';
-import { cliEnv, eventually, fixtures, isAlive, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+import { cliEnv, eventually, fixtures, isAlive, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
 
 type Row = Record<string, unknown>;
 
 describe('chaos modes (fixture exercise)', () => {
-  const cleanups: (() => unknown)[] = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
-  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const t = suiteCleanup();
   const home = tempDir(t, 'faultline-home-');
   const env = cliEnv(home, { FAULTLINE_EXERCISES: path.join(fixtures, 'exercises') });
   const work = tempDir(t, 'faultline-chaos-');

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken } from '../../extension/engine/session';
-import { cliEnv, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+import { cliEnv, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
 
 type Json = Record<string, unknown>;
 
@@ -63,11 +63,7 @@ function snapshot(file: string): Json {
 }
 
 describe('price-alerts chaos modes', () => {
-  const cleanups: (() => unknown)[] = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
-  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const t = suiteCleanup();
   const home = tempDir(t, 'faultline-home-');
   const work = tempDir(t, 'faultline-pa-chaos-');
   const env = cliEnv(home);

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Score } from '../../extension/engine/rubric/score';
-import { cliEnv, runCli, startUp, tempDir } from '../helpers';
+import { cliEnv, runCli, startUp, suiteCleanup, tempDir } from '../helpers';
 
 /** `check --json` streams one JSON event per line and ends with the result. */
 function lastLine(stdout: string): unknown {
@@ -23,11 +23,7 @@ interface CheckRun {
 }
 
 describe('price-alerts rubric', () => {
-  const cleanups: (() => unknown)[] = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
-  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const t = suiteCleanup();
   const home = tempDir(t, 'faultline-home-');
   const work = tempDir(t, 'faultline-pa-rubric-');
   const env = cliEnv(home);

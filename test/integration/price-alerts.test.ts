@@ -3,12 +3,11 @@
  * real HTTP; the starter's own test suite inside scaffolded workspaces; no orphans after kill -9.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { priceAlertsContract } from '../contract/price-alerts.contract';
-import { cliEnv, eventually, isAlive, nodeForServices, repoRoot, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+import { cliEnv, eventually, isAlive, npmRun, repoRoot, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
 
 const PROVIDED_ALERT_TESTS = [
   'creates an alert for when the price goes above a target',
@@ -21,48 +20,8 @@ const PROVIDED_ALERT_TESTS = [
   'triggers a "below" alert when the price is at or below the target',
 ];
 
-interface SuiteRun {
-  code: number | null;
-  counts: Record<'tests' | 'pass' | 'fail' | 'todo', number>;
-  failed: string[];
-  output: string;
-}
-
-/** Run a script of the workspace's package.json exactly as a candidate would (`npm run <script>`). */
-function npmRun(dir: string, script: string): Promise<SuiteRun> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`,
-      NO_COLOR: '1',
-    };
-    delete env['NODE_TEST_CONTEXT']; // we are inside node:test ourselves; the workspace's runner must not report to us
-    const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('close', (code) => {
-      const count = (name: string) => Number(new RegExp(`^(?:#|ℹ) ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
-      // Failed tests (not suites): a TAP "not ok" line whose YAML block says type: 'test'.
-      const failed: string[] = [];
-      const lines = output.split('\n');
-      lines.forEach((line, i) => {
-        const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
-        const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
-        if (m?.[1] && type?.includes("'test'")) failed.push(m[1]);
-      });
-      resolve({ code, counts: { tests: count('tests'), pass: count('pass'), fail: count('fail'), todo: count('todo') }, failed, output });
-    });
-  });
-}
-
 describe('price-alerts exercise', () => {
-  // Cleanups registered from hooks and tests run when the whole suite ends.
-  const cleanups: (() => unknown)[] = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
-  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const t = suiteCleanup();
   const home = tempDir(t, 'faultline-home-');
   const work = tempDir(t, 'faultline-pa-');
   const env = cliEnv(home);

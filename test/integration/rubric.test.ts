@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import type { Score } from '../../extension/engine/rubric/score';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { readTimeline } from '../../extension/engine/timeline';
-import { cliEnv, cliPath, fixtures, repoRoot, runCli, startUp, tempDir, waitForLine, type UpProcess } from '../helpers';
+import { cliEnv, cliPath, fixtures, repoRoot, runCli, startUp, suiteCleanup, tempDir, waitForLine, type UpProcess } from '../helpers';
 
 /** `check --json` streams one JSON event per line and ends with the result. */
 function lastLine(stdout: string): unknown {
@@ -40,11 +40,7 @@ function seedDb(dir: string): string {
 }
 
 describe('rubric runs (fixture exercise)', () => {
-  const cleanups: (() => unknown)[] = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
-  const t = { after: (fn: () => unknown) => cleanups.push(fn) };
+  const t = suiteCleanup();
   const home = tempDir(t, 'faultline-home-');
   const env = cliEnv(home, { FAULTLINE_EXERCISES: path.join(fixtures, 'exercises') });
   const work = tempDir(t, 'faultline-rubric-');
