@@ -1,0 +1,8 @@
+import type { NamedMigration } from '../../../../shared/db';
+import * as orders from './001_orders';
+
+/**
+ * Every migration of the orders database, in order. Add new migrations to the
+ * end of this list; knex records applied names in `knex_migrations`.
+ */
+export const migrations: readonly NamedMigration[] = [{ name: '001_orders', up: orders.up, down: orders.down }];
