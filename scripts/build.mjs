@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one build script: one esbuild context per bundle, plus the manifest JSON Schema.
+// The one build script: one esbuild context per bundle, plus the manifest JSON Schema and reference.
 //   node scripts/build.mjs              build everything (development: sourcemaps)
 //   node scripts/build.mjs --production minified, no sourcemaps
 //   node scripts/build.mjs --watch      rebuild on change
@@ -63,16 +63,39 @@ async function writeSchema() {
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
 }
 
+/** docs/manifest-reference.md, generated from the same declarations and the fault registry. */
+async function writeManifestReference() {
+  const out = await esbuild.build({
+    ...common,
+    entryPoints: ['extension/engine/authoring/reference.ts'],
+    write: false,
+    sourcemap: false,
+    minify: false,
+  });
+  const module = { exports: {} };
+  vm.runInThisContext(`(function (module, exports, require) {${out.outputFiles[0].text}\n})`)(
+    module,
+    module.exports,
+    createRequire(path.join(root, 'package.json')),
+  );
+  const file = path.join(root, module.exports.MANIFEST_REFERENCE_FILE);
+  const text = module.exports.manifestReferenceMarkdown();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
+}
+
 const started = Date.now();
 const contexts = await Promise.all(bundles.map(({ name: _name, ...options }) => esbuild.context({ ...common, ...options })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   await writeSchema();
+  await writeManifestReference();
   console.log(`watching ${bundles.length} bundles…`);
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   await writeSchema();
+  await writeManifestReference();
   fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
   console.log(`built ${bundles.map((b) => b.name).join(', ')} in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

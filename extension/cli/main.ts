@@ -10,6 +10,7 @@ import { FaultlineError, errorMessage, exitCodeFor } from '../engine/errors';
 import { installAt, type Install } from '../engine/install';
 import { startSession } from '../engine/interview';
 import { formatProblem, validateManifestFile } from '../engine/manifest/validate';
+import { initExercise } from '../engine/authoring/init';
 import type { ActivationReport } from '../engine/chaos/controller';
 import type { Score } from '../engine/rubric/score';
 import { renderHtml, renderMarkdown } from '../engine/rubric/scorecard';
@@ -44,6 +45,8 @@ Usage:
   faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
+  faultline init-exercise <dir> [--id ID] [--title TITLE]
+                                                       start a new exercise from a working skeleton
 
 Environment: FAULTLINE_NODE (Node.js for services), FAULTLINE_HOME (session folders), NO_COLOR.
 `;
@@ -584,6 +587,20 @@ async function cmdScore(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function cmdInitExercise(install: Install, argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline init-exercise <dir> [--id ID] [--title TITLE]';
+  const { values, positionals } = args(argv, { id: { type: 'string' }, title: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const dir = path.resolve(need(positionals[0], 'folder for the new exercise', usage));
+  const created = await initExercise({ dir, install, ...(values.id ? { id: values.id } : {}), ...(values.title ? { title: values.title } : {}) });
+  io.out(`${paint.green(io.s, 'created')} exercise ${path.basename(created.dir)} (${created.files.length} files) at ${created.dir}`);
+  io.out(`next: FAULTLINE_EXERCISES=${path.dirname(created.dir)} faultline validate ${created.dir}`);
+  return 0;
+}
+
 function cmdValidate(install: Install, argv: string[], io: Io): number {
   const usage = 'faultline validate [<exercise dir>...]';
   const { values, positionals } = args(argv, {}, usage);
@@ -652,6 +669,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdScorecard(rest, io);
       case 'validate':
         return cmdValidate(install, rest, io);
+      case 'init-exercise':
+        return await cmdInitExercise(install, rest, io);
       case '--version':
       case '-v':
         io.out(VERSION);

@@ -1,11 +1,13 @@
 /**
- * VS Code face of Faultline. For now it activates, loads the exercise catalog and reports broken
- * manifests in the Faultline log; the interviewer and candidate surfaces build on this module.
+ * VS Code face of Faultline. For now it activates, loads the exercise catalog, reports broken
+ * manifests in the Faultline log and starts the manifest language server; the interviewer and
+ * candidate surfaces build on this module.
  */
 import * as vscode from 'vscode';
 import { loadCatalog } from '../engine/catalog';
 import { installAt } from '../engine/install';
 import { formatProblem } from '../engine/manifest/validate';
+import { startLanguageClient } from './languageClient';
 
 declare const FAULTLINE_VERSION: string;
 
@@ -15,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const catalog = loadCatalog(installAt(context.extensionPath, FAULTLINE_VERSION));
   log.info(`Faultline ${FAULTLINE_VERSION}: ${catalog.exercises.map((e) => e.manifest.id).join(', ') || 'no exercises'}`);
   for (const problem of catalog.problems) log.warn(formatProblem(problem));
+  startLanguageClient(context);
 }
 
 export function deactivate(): void {

@@ -11,8 +11,9 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Exercise } from './schema';
-import { checkFault, faultType } from '../chaos/faults';
+import { FAULT_TYPES, checkFault, faultType } from '../chaos/faults';
 import { parseTemplate } from './templates';
+import { scanCheckIds } from './checkIds';
 
 /** Names of Faultline's infrastructure processes (see supervisor). */
 const RESERVED = ['fault-proxy', 'db-agent'];
@@ -30,6 +31,31 @@ export interface ManifestProblem {
   length: number;
   severity: 'error' | 'warning';
   message: string;
+  /** What kind of problem, for editors (quick fixes); absent for problems without an obvious fix. */
+  code?: ProblemCode;
+  data?: ProblemData;
+}
+
+export type ProblemCode =
+  | 'unknown-property'
+  | 'id-not-folder'
+  | 'unknown-service'
+  | 'unknown-chaos-mode'
+  | 'unknown-phase'
+  | 'unknown-stage'
+  | 'unknown-check'
+  | 'unknown-fault-type'
+  | 'duplicate-id'
+  | 'duplicate-check'
+  | 'unused-check'
+  | 'rubric-total'
+  | 'category-points';
+
+export interface ProblemData {
+  /** The names that would be valid here (unknown-… problems). */
+  known?: string[];
+  /** The value that would be right here (id-not-folder, rubric-total, category-points). */
+  expected?: string | number;
 }
 
 /** `$.services[0].health.path` */
@@ -63,10 +89,14 @@ export function validateManifestText(file: string, text: string, exerciseDir: st
   }
   locator.root = root;
   const data: unknown = getNodeValue(root);
-  const problems = schemaProblems(data).map(({ path: p, message, key }) => locator.problem(p, message, 'error', key));
+  const problems = schemaProblems(data).map(({ path: p, message, key }) =>
+    locator.problem(p, message, 'error', key, key ? { code: 'unknown-property' } : {}),
+  );
   if (problems.length > 0) return { problems };
   const manifest = data as Exercise;
-  const semantic = semanticProblems(manifest, exerciseDir).map((p) => locator.problem(p.path, p.message, p.severity));
+  const semantic = semanticProblems(manifest, exerciseDir).map((p) =>
+    locator.problem(p.path, p.message, p.severity, false, { ...(p.code ? { code: p.code } : {}), ...(p.data ? { data: p.data } : {}) }),
+  );
   return { manifest, problems: semantic };
 }
 
@@ -93,7 +123,14 @@ class Locator {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 
-  at(p: Segment[], offset: number, length: number, message: string, severity: 'error' | 'warning' = 'error'): ManifestProblem {
+  at(
+    p: Segment[],
+    offset: number,
+    length: number,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+    extra: Pick<ManifestProblem, 'code' | 'data'> = {},
+  ): ManifestProblem {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -101,23 +138,30 @@ class Locator {
       if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { file: this.file, path: p, line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1, offset, length, severity, message };
+    const column = offset - (this.lineStarts[lo] ?? 0) + 1;
+    return { file: this.file, path: p, line: lo + 1, column, offset, length, severity, message, ...extra };
   }
 
   /**
    * Locate the deepest existing node on `p` (a missing property points at its parent object).
    * With `key`, point at the property's name instead of its value (e.g. an unknown property).
    */
-  problem(p: Segment[], message: string, severity: 'error' | 'warning' = 'error', key = false): ManifestProblem {
-    if (!this.root) return this.at(p, 0, 0, message, severity);
+  problem(
+    p: Segment[],
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+    key = false,
+    extra: Pick<ManifestProblem, 'code' | 'data'> = {},
+  ): ManifestProblem {
+    if (!this.root) return this.at(p, 0, 0, message, severity, extra);
     for (let n = p.length; n >= 0; n--) {
       const node = findNodeAtLocation(this.root, p.slice(0, n));
       if (!node) continue;
       const name = key && n === p.length && node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
       const target = name ?? node;
-      return this.at(p, target.offset, target.length, message, severity);
+      return this.at(p, target.offset, target.length, message, severity, extra);
     }
-    return this.at(p, 0, 0, message, severity);
+    return this.at(p, 0, 0, message, severity, extra);
   }
 }
 
@@ -214,34 +258,46 @@ interface Semantic {
   path: Segment[];
   message: string;
   severity: 'error' | 'warning';
+  code?: ProblemCode;
+  data?: ProblemData;
+}
+
+/** Round away floating-point noise (0.1 + 0.2) in point sums. */
+function points(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
 }
 
 function semanticProblems(m: Exercise, dir: string): Semantic[] {
   const out: Semantic[] = [];
-  const error = (p: Segment[], message: string) => out.push({ path: p, message, severity: 'error' });
+  const error = (p: Segment[], message: string, code?: ProblemCode, data?: ProblemData) =>
+    out.push({ path: p, message, severity: 'error', ...(code ? { code } : {}), ...(data ? { data } : {}) });
+  const warning = (p: Segment[], message: string, code?: ProblemCode, data?: ProblemData) =>
+    out.push({ path: p, message, severity: 'warning', ...(code ? { code } : {}), ...(data ? { data } : {}) });
 
-  if (m.id !== path.basename(dir)) error(['id'], `exercise id "${m.id}" must equal its folder name "${path.basename(dir)}"`);
+  const folder = path.basename(dir);
+  if (m.id !== folder) error(['id'], `exercise id "${m.id}" must equal its folder name "${folder}"`, 'id-not-folder', { expected: folder });
 
-  const unique = (items: readonly { id?: string; name?: string }[], key: 'id' | 'name', where: string) => {
-    const first = new Map<string, number>();
-    items.forEach((item, i) => {
-      const value = item[key];
-      if (value === undefined) return;
-      const prev = first.get(value);
-      if (prev !== undefined) error([where, i, key], `duplicate ${key} "${value}" (first used at ${where}[${prev}])`);
-      else first.set(value, i);
-    });
-  };
-  unique(m.services, 'name', 'services');
-  unique(m.phases, 'id', 'phases');
-  unique(m.chaos, 'id', 'chaos');
-  unique(m.hints, 'id', 'hints');
+  const inList = (items: readonly { id?: string; name?: string }[], key: 'id' | 'name', where: string) =>
+    duplicates(
+      items.map((item) => item[key]),
+      (i) => [where, i, key],
+      key,
+      (i) => `first used at ${where}[${i}]`,
+      error,
+    );
+  inList(m.services, 'name', 'services');
+  inList(m.phases, 'id', 'phases');
+  inList(m.chaos, 'id', 'chaos');
+  inList(m.hints, 'id', 'hints');
 
   // With duplicates, the first definition counts (the later ones are reported above).
   const services = new Map<string, Exercise['services'][number]>();
   for (const s of m.services) if (!services.has(s.name)) services.set(s.name, s);
-  const chaosIds = new Set(m.chaos.map((c) => c.id));
-  const phaseIds = new Set(m.phases.map((p) => p.id));
+  const serviceNames = [...services.keys()];
+  const chaosIds = [...new Set(m.chaos.map((c) => c.id))];
+  const phaseIds = [...new Set(m.phases.map((p) => p.id))];
+  const unknownService = (at: Segment[], name: string, message = `unknown service "${name}"`) =>
+    error(at, message, 'unknown-service', { known: serviceNames });
 
   m.services.forEach((s, i) => {
     if (RESERVED.includes(s.name))
@@ -249,7 +305,7 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     (s.dependsOn ?? []).forEach((d, j) => {
       if (d === s.name) error(['services', i, 'dependsOn', j], `service "${s.name}" cannot depend on itself`);
       else if (!services.has(d))
-        error(['services', i, 'dependsOn', j], `unknown service "${d}"; known: ${[...services.keys()].join(', ')}`);
+        unknownService(['services', i, 'dependsOn', j], d, `unknown service "${d}"; known: ${serviceNames.join(', ')}`);
     });
     for (const [name, value] of Object.entries(s.env ?? {})) {
       const parsed = parseTemplate(value);
@@ -280,14 +336,16 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     error(['services', i, 'dependsOn'], `dependency cycle: ${cycle.join(' → ')}`);
   }
 
+  const unknownChaos = (at: Segment[], id: string) => error(at, `unknown chaos mode "${id}"`, 'unknown-chaos-mode', { known: chaosIds });
   m.phases.forEach((p, i) =>
     (p.chaos ?? []).forEach((c, j) => {
-      if (!chaosIds.has(c)) error(['phases', i, 'chaos', j], `unknown chaos mode "${c}"`);
+      if (!chaosIds.includes(c)) unknownChaos(['phases', i, 'chaos', j], c);
     }),
   );
   m.hints.forEach((h, i) => {
-    if (h.phase !== undefined && !phaseIds.has(h.phase)) error(['hints', i, 'phase'], `unknown phase "${h.phase}"`);
-    if (h.chaos !== undefined && !chaosIds.has(h.chaos)) error(['hints', i, 'chaos'], `unknown chaos mode "${h.chaos}"`);
+    if (h.phase !== undefined && !phaseIds.includes(h.phase))
+      error(['hints', i, 'phase'], `unknown phase "${h.phase}"`, 'unknown-phase', { known: phaseIds });
+    if (h.chaos !== undefined && !chaosIds.includes(h.chaos)) unknownChaos(['hints', i, 'chaos'], h.chaos);
     const order = ['mild', 'medium', 'strong'];
     let last = -1;
     h.ladder.forEach((step, j) => {
@@ -298,48 +356,37 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   });
   m.chaos.forEach((c, i) =>
     c.faults.forEach((f, j) => {
+      const at: Segment[] = ['chaos', i, 'faults', j];
       if (f.target !== undefined && !services.has(f.target)) {
-        error(['chaos', i, 'faults', j, 'target'], `unknown service "${f.target}"`);
+        unknownService([...at, 'target'], f.target);
         return;
       }
-      for (const p of checkFault(f, [...services.keys()])) error(['chaos', i, 'faults', j, ...p.path], p.message);
       const type = faultType(f.type);
+      for (const p of checkFault(f, serviceNames)) {
+        if (!type && p.path[0] === 'type') {
+          error([...at, 'type'], p.message, 'unknown-fault-type', { known: FAULT_TYPES.map((t) => t.type) });
+          continue;
+        }
+        // The registry reports unknown services in params at `params`; point at the value itself.
+        const ref = /^unknown service "(.*)"$/.exec(p.message)?.[1];
+        if (ref !== undefined && p.path.length === 1 && p.path[0] === 'params') {
+          unknownService([...at, ...serviceRefPath(f.params, ref)], ref);
+          continue;
+        }
+        error([...at, ...p.path], p.message);
+      }
       const needsDb = type && (type.layer === 'data' || f.type === 'seed_rows');
       if (needsDb && f.target !== undefined && !services.get(f.target)?.database) {
-        error(
-          ['chaos', i, 'faults', j, 'target'],
-          `fault "${f.type}" changes a database, but service "${f.target}" declares no "database"`,
-        );
+        error([...at, 'target'], `fault "${f.type}" changes a database, but service "${f.target}" declares no "database"`);
       }
     }),
   );
   if (m.scenarioEndpoints && !services.has(m.scenarioEndpoints.service)) {
-    error(['scenarioEndpoints', 'service'], `unknown service "${m.scenarioEndpoints.service}"`);
+    unknownService(['scenarioEndpoints', 'service'], m.scenarioEndpoints.service);
   }
 
-  if (m.rubric) {
-    const r = m.rubric;
-    const sum = r.categories.reduce((acc, c) => acc + c.points, 0);
-    if (Math.abs(sum - r.total) > 1e-9) error(['rubric', 'total'], `total is ${r.total} but the categories add up to ${sum}`);
-    const itemIds = new Map<string, string>();
-    r.categories.forEach((c, i) => {
-      const items = c.items.reduce((acc, it) => acc + it.points, 0);
-      if (c.items.length > 0 && Math.abs(items - c.points) > 1e-9)
-        error(['rubric', 'categories', i, 'points'], `category "${c.id}" has ${c.points} points but its items add up to ${items}`);
-      c.items.forEach((it, j) => {
-        const prev = itemIds.get(it.id);
-        if (prev) error(['rubric', 'categories', i, 'items', j, 'id'], `duplicate rubric item id "${it.id}" (also in category "${prev}")`);
-        itemIds.set(it.id, c.id);
-        if (it.kind === 'auto' && !it.check && !it.checks)
-          error(['rubric', 'categories', i, 'items', j], 'automatic items need a "check" or "checks"');
-        if (it.check && it.checks) error(['rubric', 'categories', i, 'items', j, 'checks'], 'use either "check" or "checks", not both');
-        if (it.stage !== undefined && !(r.stages ?? []).some((st) => st.id === it.stage)) {
-          error(['rubric', 'categories', i, 'items', j, 'stage'], `unknown stage "${it.stage}"; declare it in rubric.stages`);
-        }
-        if (it.kind === 'manual' && !it.criteria) error(['rubric', 'categories', i, 'items', j], 'manual items need "criteria"');
-      });
-    });
-  }
+  if (m.rubric) rubricProblems(m.rubric, error);
+  checkProblems(m, dir, error, warning);
 
   // Files and folders.
   const starter = path.resolve(dir, m.starter);
@@ -361,6 +408,139 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     if (insideStarter(rel)) error(['interviewer', key], 'interviewer material must not lie inside the starter');
   }
   return out;
+}
+
+type Report = (p: Segment[], message: string, code?: ProblemCode, data?: ProblemData) => void;
+
+/**
+ * The one uniqueness rule (services, phases, chaos modes, hint ladders, rubric stages, categories
+ * and items): every repeat is reported at its place, naming the first.
+ */
+function duplicates(
+  values: readonly (string | undefined)[],
+  at: (i: number) => Segment[],
+  what: string,
+  first: (i: number) => string,
+  error: Report,
+): void {
+  const seen = new Map<string, number>();
+  values.forEach((v, i) => {
+    if (v === undefined) return;
+    const prev = seen.get(v);
+    if (prev !== undefined) error(at(i), `duplicate ${what} "${v}" (${first(prev)})`, 'duplicate-id');
+    else seen.set(v, i);
+  });
+}
+
+/** Where a service named in a fault's params sits: `from`, or one side of `between`. */
+function serviceRefPath(params: Record<string, unknown> | undefined, ref: string): Segment[] {
+  if (params?.['from'] === ref) return ['params', 'from'];
+  const between = params?.['between'];
+  if (Array.isArray(between) && between.includes(ref)) return ['params', 'between', between.indexOf(ref)];
+  return ['params'];
+}
+
+function where(c: { file: string; line: number }, dir: string): string {
+  return `${path.relative(dir, c.file).split(path.sep).join('/')}:${c.line}`;
+}
+
+/** Rubric arithmetic, unique ids, stages and item kinds. */
+function rubricProblems(r: NonNullable<Exercise['rubric']>, error: Report): void {
+  const sum = points(r.categories.reduce((acc, c) => acc + c.points, 0));
+  if (Math.abs(sum - r.total) > 1e-9)
+    error(['rubric', 'total'], `total is ${r.total} but the categories add up to ${sum}`, 'rubric-total', { expected: sum });
+
+  const stages = r.stages ?? [];
+  duplicates(
+    stages.map((s) => s.id),
+    (i) => ['rubric', 'stages', i, 'id'],
+    'stage id',
+    (i) => `first used at rubric.stages[${i}]`,
+    error,
+  );
+  duplicates(
+    r.categories.map((c) => c.id),
+    (i) => ['rubric', 'categories', i, 'id'],
+    'category id',
+    (i) => `first used at rubric.categories[${i}]`,
+    error,
+  );
+  const items = r.categories.flatMap((c, i) => c.items.map((it, j) => ({ it, i, j, category: c.id })));
+  duplicates(
+    items.map((x) => x.it.id),
+    (k) => ['rubric', 'categories', items[k]?.i ?? 0, 'items', items[k]?.j ?? 0, 'id'],
+    'rubric item id',
+    (k) => `also in category "${items[k]?.category ?? ''}"`,
+    error,
+  );
+
+  r.categories.forEach((c, i) => {
+    const itemSum = points(c.items.reduce((acc, it) => acc + it.points, 0));
+    if (c.items.length > 0 && Math.abs(itemSum - c.points) > 1e-9)
+      error(
+        ['rubric', 'categories', i, 'points'],
+        `category "${c.id}" has ${c.points} points but its items add up to ${itemSum}`,
+        'category-points',
+        { expected: itemSum },
+      );
+    c.items.forEach((it, j) => {
+      const at: Segment[] = ['rubric', 'categories', i, 'items', j];
+      if (it.kind === 'auto' && !it.check && !it.checks) error(at, 'automatic items need a "check" or "checks"');
+      if (it.check && it.checks) error([...at, 'checks'], 'use either "check" or "checks", not both');
+      if (it.stage !== undefined && !stages.some((st) => st.id === it.stage)) {
+        error([...at, 'stage'], `unknown stage "${it.stage}"; declare it in rubric.stages`, 'unknown-stage', {
+          known: stages.map((st) => st.id),
+        });
+      }
+      if (it.kind === 'manual' && !it.criteria) error(at, 'manual items need "criteria"');
+    });
+  });
+}
+
+/** Every check a rubric item names, with where it is named. */
+function checkRefs(m: Exercise): { at: Segment[]; id: string }[] {
+  return (m.rubric?.categories ?? []).flatMap((c, i) =>
+    c.items.flatMap((it, j) => {
+      const at: Segment[] = ['rubric', 'categories', i, 'items', j];
+      return [
+        ...(it.check !== undefined ? [{ at: [...at, 'check'], id: it.check }] : []),
+        ...(it.checks ?? []).map((ref, k) => ({ at: [...at, 'checks', k, 'check'], id: ref.check })),
+      ];
+    }),
+  );
+}
+
+/**
+ * Hidden checks: rubric items name checks declared in the interviewer.checks folder (found
+ * statically, see checkIds.ts), ids are unique across the check files, and every check is used.
+ */
+function checkProblems(m: Exercise, dir: string, error: Report, warning: Report): void {
+  const refs = checkRefs(m);
+  const folder = m.interviewer.checks;
+  if (folder === undefined) {
+    for (const { at, id } of refs)
+      error(at, `unknown check "${id}": the exercise declares no interviewer.checks folder`, 'unknown-check', { known: [] });
+    return;
+  }
+  const abs = path.resolve(dir, folder);
+  if (!fs.existsSync(abs)) return; // reported with the other files
+  const scan = scanCheckIds(abs);
+  const declared = [...new Set(scan.checks.map((c) => c.id))];
+  for (const { check, first } of scan.duplicates)
+    error(
+      ['interviewer', 'checks'],
+      `duplicate check id "${check.id}": declared in ${where(first, dir)} and ${where(check, dir)}`,
+      'duplicate-check',
+    );
+  for (const { at, id } of refs)
+    if (!declared.includes(id))
+      error(at, `unknown check "${id}"; declared in ${folder}: ${declared.join(', ') || '(none)'}`, 'unknown-check', { known: declared });
+  const used = new Set(refs.map((r) => r.id));
+  for (const id of declared) {
+    const c = scan.checks.find((x) => x.id === id);
+    if (!used.has(id) && c)
+      warning(['interviewer', 'checks'], `check "${id}" (${where(c, dir)}) is not used by any rubric item`, 'unused-check');
+  }
 }
 
 function isDir(p: string): boolean {
