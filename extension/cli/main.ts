@@ -595,7 +595,12 @@ async function cmdInitExercise(install: Install, argv: string[], io: Io): Promis
     return 0;
   }
   const dir = path.resolve(need(positionals[0], 'folder for the new exercise', usage));
-  const created = await initExercise({ dir, install, ...(values.id ? { id: values.id } : {}), ...(values.title ? { title: values.title } : {}) });
+  const created = await initExercise({
+    dir,
+    install,
+    ...(values.id ? { id: values.id } : {}),
+    ...(values.title ? { title: values.title } : {}),
+  });
   io.out(`${paint.green(io.s, 'created')} exercise ${path.basename(created.dir)} (${created.files.length} files) at ${created.dir}`);
   io.out(`next: FAULTLINE_EXERCISES=${path.dirname(created.dir)} faultline validate ${created.dir}`);
   return 0;
