@@ -472,17 +472,19 @@ async function cmdHint(argv: string[], io: Io): Promise<number> {
 async function writeScorecard(
   io: Io,
   client: ReturnType<typeof controlFor>['client'],
-  values: { md?: string | undefined; html?: string | undefined },
+  values: { md?: string | undefined; html?: string | undefined; json?: boolean | undefined },
 ): Promise<void> {
+  // With --json, stdout is for JSON only.
+  const say = values.json ? io.err : io.out;
   if (!values.md && !values.html) return;
   const card = await client.scorecard({});
   if (values.md) {
     writeFileAtomic(path.resolve(values.md), renderMarkdown(card), 0o644);
-    io.out(`wrote ${path.resolve(values.md)}`);
+    say(`wrote ${path.resolve(values.md)}`);
   }
   if (values.html) {
     writeFileAtomic(path.resolve(values.html), renderHtml(card), 0o644);
-    io.out(`wrote ${path.resolve(values.html)}`);
+    say(`wrote ${path.resolve(values.html)}`);
   }
 }
 
