@@ -38,6 +38,8 @@ Usage:
                                                        break things on purpose, at runtime
   faultline hint <ladder|list> [<dir>] [--state FILE] [--level mild|medium|strong]
                                                        send the candidate the next hint
+  faultline phase [next|<phase>] [<dir>] [--state FILE] [--json]
+                                                       the interview clock; move to the next phase
   faultline check [<dir>] [--state FILE] [--stage S] [--only ID,…] [--json] [--md FILE] [--html FILE]
                                                        run the hidden rubric checks, write the scorecard
   faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
@@ -437,6 +439,30 @@ function controlFor(dir: string | undefined, stateFile: string | undefined, usag
   return { state, client: apiClient(controlApi, state.control.url, readToken(state), timeoutMs) };
 }
 
+async function cmdPhase(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline phase [next|<phase>|status] [<dir>] [--state FILE] [--json]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const what = positionals[0] ?? 'status';
+  const { client } = controlFor(positionals[1], values.state, usage);
+  const status = what === 'status' ? await client.phase(null) : await client.phaseStart(what === 'next' ? {} : { phase: what });
+  if (values.json) {
+    io.out(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  const elapsed = status.startedAt ? Math.floor((Date.now() - Date.parse(status.startedAt)) / 60_000) : 0;
+  io.out(`${paint.bold(io.s, status.current.title)} — ${elapsed} of ${status.durationMinutes} min`);
+  for (const p of status.phases) {
+    const mark = p.state === 'current' ? paint.green(io.s, '▶') : p.state === 'done' ? paint.dim(io.s, '✓') : ' ';
+    const chaos = p.chaos.length ? paint.dim(io.s, ` chaos: ${p.chaos.join(', ')}`) : '';
+    io.out(`  ${mark} ${p.id} — ${p.title} (${p.minutes} min)${chaos}`);
+  }
+  return 0;
+}
+
 async function cmdHint(argv: string[], io: Io): Promise<number> {
   const usage = 'faultline hint <ladder|list> [<dir>] [--state FILE] [--level mild|medium|strong] [--json]';
   const { values, positionals } = args(argv, { state: { type: 'string' }, level: { type: 'string' }, json: { type: 'boolean' } }, usage);
@@ -668,6 +694,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdChaos(rest, io);
       case 'hint':
         return await cmdHint(rest, io);
+      case 'phase':
+        return await cmdPhase(rest, io);
       case 'check':
         return await cmdCheck(rest, io);
       case 'score':

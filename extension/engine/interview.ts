@@ -18,6 +18,7 @@ import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
 import { candidateDiff } from './diff';
 import { hintStatus, sendHint } from './hints';
+import { chaosLock, phaseStatus, startPhase } from './phases';
 import { runRubric } from './rubric/run';
 import { computeScore } from './rubric/score';
 import type { Scorecard } from './rubric/scorecard';
@@ -131,6 +132,10 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     const stopRequested = new Promise<void>((resolve) => {
       requestStop = resolve;
     });
+    const lockOf = (phases: ReturnType<typeof phaseStatus>, id: string) => {
+      const locked = chaosLock(phases, id);
+      return locked ? { locked } : {};
+    };
     const token = newToken();
     const tokenFile = path.join(sessionDir, 'token');
     let rubricQueue: Promise<unknown> = Promise.resolve();
@@ -157,8 +162,19 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           if (!exercise.services.some((s) => s.name === service)) throw new FaultlineError('usage', `unknown service "${service}"`);
           return sup.logTail(service, lines ?? 100);
         },
-        chaosStatus: () => ctl.status(),
-        chaosActivate: ({ mode, seed }) => ctl.activate(mode, seed),
+        chaosStatus: () => {
+          const s = ctl.status();
+          if (mode !== 'practice') return s;
+          const phases = phaseStatus(exercise, timeline.read());
+          return { ...s, modes: s.modes.map((m) => ({ ...m, ...lockOf(phases, m.id) })) };
+        },
+        chaosActivate: ({ mode: chaosMode, seed }) => {
+          if (mode === 'practice') {
+            const locked = chaosLock(phaseStatus(exercise, timeline.read()), chaosMode);
+            if (locked) throw new FaultlineError('usage', locked, 'start the next phase first (faultline phase next)');
+          }
+          return ctl.activate(chaosMode, seed);
+        },
         chaosReset: () => ctl.reset(),
         metrics: () => sup.proxy.metrics(),
         resetMetrics: async () => {
@@ -214,6 +230,8 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
         },
         hints: () => hintStatus(exercise, timeline.read()),
         hintSend: ({ ladder, level }) => sendHint({ exercise, workspace, timeline, ladder, level }),
+        phase: () => phaseStatus(exercise, timeline.read()),
+        phaseStart: ({ phase }) => startPhase(exercise, timeline, phase),
         stop: () => {
           setImmediate(requestStop);
           return { stopping: true };

@@ -13,8 +13,11 @@ export interface TimelineEvent {
   [key: string]: unknown;
 }
 
+export type TimelineListener = (event: TimelineEvent) => void;
+
 export class Timeline {
   private fd: number | undefined;
+  private readonly listeners = new Set<TimelineListener>();
 
   constructor(readonly file: string) {}
 
@@ -35,7 +38,20 @@ export class Timeline {
     }
     fs.writeSync(this.fd, JSON.stringify(event) + '\n');
     fs.fsyncSync(this.fd);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // a broken view must not break the record
+      }
+    }
     return event;
+  }
+
+  /** Called after each event is durably written (views, the candidate portal). Returns an unsubscribe. */
+  onAppend(listener: TimelineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   read(): TimelineEvent[] {

@@ -242,3 +242,46 @@ describe('practice mode', () => {
     assert.deepEqual([score.mode, score.points, score.hintCost, score.total], ['practice', 3, 3, 0]);
   });
 });
+
+describe('phases', () => {
+  it('run the interview clock from the timeline and unlock chaos phase by phase in practice', async (t) => {
+    const home = tempDir(t, 'faultline-home-');
+    const env = cliEnv(home, { FAULTLINE_EXERCISES: path.join(fixtures, 'exercises') });
+    const dir = path.join(tempDir(t), 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    seedDb(dir);
+    const stateFile = path.join(home, 's.json');
+    const up = await startUp(t, dir, { env, stateFile, args: ['--practice'] });
+    const client = apiClient(controlApi, up.state.control.url, readToken(up.state), 60_000);
+
+    const first = await client.phase(null);
+    assert.equal(first.current.id, 'only');
+    assert.deepEqual(
+      first.phases.map((p) => p.state),
+      ['current', 'upcoming'],
+    );
+    assert.ok(first.startedAt && first.endsAt);
+    assert.equal(Date.parse(first.endsAt) - Date.parse(first.startedAt), 10 * 60_000);
+
+    const modes = (await client.chaosStatus(null)).modes;
+    assert.match(modes.find((m) => m.id === 'split')?.locked ?? '', /unlocks in phase "Later phase"/);
+    assert.equal(modes.find((m) => m.id === 'slow_a')?.locked, undefined, 'modes no phase lists are always available');
+    await assert.rejects(client.chaosActivate({ mode: 'split' }), /unlocks in phase "Later phase"/);
+
+    const moved = await runCli(['phase', 'next', '--state', stateFile], { env });
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.match(moved.stdout, /Later phase/);
+    assert.deepEqual(
+      (await client.phase(null)).phases.map((p) => p.state),
+      ['done', 'current'],
+    );
+    await client.chaosActivate({ mode: 'split' });
+    await client.chaosReset({});
+    const last = await runCli(['phase', 'next', '--state', stateFile], { env });
+    assert.notEqual(last.code, 0);
+    assert.match(last.stderr, /"Later phase" is the last phase/);
+    assert.match((await runCli(['phase', 'nope', '--state', stateFile], { env })).stderr, /unknown phase "nope".*\n.*only, later/s);
+    const events = readTimeline(path.join(up.state.sessionDir, 'timeline.jsonl'));
+    assert.equal(events.filter((e) => e.type === 'phase.start').length, 1);
+  });
+});

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { HintUse, ItemScore, Score } from '../rubric/score';
 import type { LadderStatus } from '../hints';
+import type { PhaseStatus } from '../phases';
 import type { RubricEvent } from '../rubric/run';
 import type { Scorecard } from '../rubric/scorecard';
 import { ListenerMetrics } from './proxy';
@@ -106,7 +107,15 @@ export const ChaosStatusSchema = Type.Object({
     Type.Object({ mode: Type.String(), title: Type.String(), seed: Type.Integer(), since: Type.String(), faults: Type.Array(FaultRef) }),
     Type.Null(),
   ]),
-  modes: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), description: Type.String(), active: Type.Boolean() })),
+  modes: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      description: Type.String(),
+      active: Type.Boolean(),
+      locked: Type.Optional(Type.String({ description: 'Why the mode cannot be activated yet (practice: a later phase).' })),
+    }),
+  ),
 });
 
 export const controlApi = {
@@ -229,6 +238,20 @@ export const controlApi = {
       level: Type.Optional(Type.Union([Type.Literal('mild'), Type.Literal('medium'), Type.Literal('strong')])),
     }),
     response: Declared<HintUse>('the hint sent'),
+  }),
+  phase: route({
+    method: 'GET',
+    path: '/v1/phase',
+    description: 'The interview clock and its phases (which is current, when each started).',
+    request: Type.Null(),
+    response: Declared<PhaseStatus>('phases'),
+  }),
+  phaseStart: route({
+    method: 'POST',
+    path: '/v1/phase/start',
+    description: 'Move to a phase (or the next one); recorded on the timeline.',
+    request: Type.Object({ phase: Type.Optional(Type.String()) }),
+    response: Declared<PhaseStatus>('phases'),
   }),
   stop: route({
     method: 'POST',
