@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'control-unauthorized'
   | 'control-failed'
   | 'git-failed'
+  | 'cancelled'
   | 'io';
 
 export class FaultlineError extends Error {
@@ -44,6 +45,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return 69;
     case 'not-running':
       return 3;
+    case 'cancelled':
+      return 130;
     case 'service-failed':
     case 'port-in-use':
       return 70;

@@ -74,6 +74,52 @@ describe('typed control RPC', () => {
     assert.equal(unknown.status, 404);
   });
 
+  it('cancels a stream route when the caller aborts, and the server sees it', async (t) => {
+    const token = newToken();
+    const streamApi = {
+      count: route({
+        method: 'POST',
+        path: '/v1/count',
+        description: 'counts until cancelled',
+        request: Type.Object({}),
+        response: Type.Object({ n: Type.Number() }),
+        stream: Type.Object({ n: Type.Number() }),
+      }),
+    };
+    let serverSawAbort: () => void = () => undefined;
+    const aborted = new Promise<void>((resolve) => (serverSawAbort = resolve));
+    const served = await serveApi(
+      streamApi,
+      {
+        count: (_req, { emit, signal }) =>
+          new Promise((resolve) => {
+            let n = 0;
+            const timer = setInterval(() => emit({ n: ++n }), 5);
+            signal.addEventListener('abort', () => {
+              clearInterval(timer);
+              serverSawAbort();
+              resolve({ n });
+            });
+          }),
+      },
+      { token },
+    );
+    t.after(() => served.close());
+    const controller = new AbortController();
+    const events: number[] = [];
+    const run = apiClient(streamApi, served.url, token).count(
+      {},
+      (e) => {
+        events.push(e.n);
+        if (e.n === 3) controller.abort();
+      },
+      controller.signal,
+    );
+    await assert.rejects(run, (e: unknown) => e instanceof FaultlineError && e.code === 'cancelled');
+    await aborted;
+    assert.deepEqual(events.slice(0, 3), [1, 2, 3]);
+  });
+
   it('reports a dead endpoint as not running', async () => {
     const served = await serveApi(api, { add: ({ a, b }) => ({ sum: a + b }), boom: () => ({}) }, { token: 't' });
     await served.close();

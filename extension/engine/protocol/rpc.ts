@@ -45,7 +45,12 @@ export type Handlers<A extends Api> = {
 };
 
 export type Client<A extends Api> = {
-  [K in keyof A]: (request: Static<A[K]['request']>, onEvent?: (event: EventOf<A[K]>) => void) => Promise<Static<A[K]['response']>>;
+  [K in keyof A]: (
+    request: Static<A[K]['request']>,
+    onEvent?: (event: EventOf<A[K]>) => void,
+    /** Stops waiting (and, for stream routes, cancels the work on the server by disconnecting). */
+    signal?: AbortSignal,
+  ) => Promise<Static<A[K]['response']>>;
 };
 
 export interface WireError {
@@ -173,26 +178,36 @@ export async function serveApi<A extends Api>(
 }
 
 export function apiClient<A extends Api>(api: A, baseUrl: string, token: string, timeoutMs = 10_000): Client<A> {
-  const client = {} as Record<string, (req: unknown, onEvent?: (e: unknown) => void) => Promise<unknown>>;
+  const client = {} as Record<string, (req: unknown, onEvent?: (e: unknown) => void, signal?: AbortSignal) => Promise<unknown>>;
   for (const [name, r] of Object.entries(api)) {
-    client[name] = async (request: unknown, onEvent?: (e: unknown) => void) => {
+    client[name] = async (request: unknown, onEvent?: (e: unknown) => void, signal?: AbortSignal) => {
+      // Streams run as long as their work does; the caller stops them by going away.
+      const timeout = r.stream ? undefined : AbortSignal.timeout(timeoutMs);
+      const signals = [timeout, signal].filter((s): s is AbortSignal => s !== undefined);
       let res: Response;
       try {
         res = await fetch(baseUrl + r.path, {
           method: r.method,
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           ...(r.method === 'POST' ? { body: JSON.stringify(request ?? {}) } : {}),
-          // Streams run as long as their work does; the caller stops them by going away.
-          ...(r.stream ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+          ...(signals.length ? { signal: AbortSignal.any(signals) } : {}),
         });
       } catch (err) {
+        if (signal?.aborted) throw new FaultlineError('cancelled', 'cancelled');
         const cause = (err as { cause?: { code?: string } }).cause?.code;
         throw new FaultlineError(
           'not-running',
           cause === 'ECONNREFUSED' ? `nothing is listening at ${baseUrl}` : `cannot reach ${baseUrl}: ${(err as Error).message}`,
         );
       }
-      if (r.stream && res.ok && res.body) return readStream(res.body, onEvent);
+      if (r.stream && res.ok && res.body) {
+        try {
+          return await readStream(res.body, onEvent);
+        } catch (err) {
+          if (signal?.aborted) throw new FaultlineError('cancelled', 'cancelled');
+          throw err;
+        }
+      }
       const body: unknown = await res.json().catch(() => ({}));
       if (!res.ok) {
         const e = (body as Partial<WireError>).error;
