@@ -31,6 +31,8 @@ export function describeEvent(e: TimelineEvent): string | null {
       return e['mode'] ? `Chaos ${str(e['mode'])} reset` : null;
     case 'chaos.recovered':
       return `Leftover chaos ${str(e['mode'])} from a crashed session reverted`;
+    case 'phase.start':
+      return `Phase started: ${str(e['title'])}`;
     case 'hint.sent':
       return `Hint sent: ${str(e['title'])} (${str(e['level'])})`;
     case 'score.manual':
