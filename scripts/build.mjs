@@ -39,6 +39,16 @@ const bundles = [
   { name: 'extension', entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { name: 'cli', entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   ...servers.map((name) => ({ name: `servers/${name}`, entryPoints: [`servers/${name}/index.ts`], outfile: `dist/servers/${name}.js` })),
+  // The candidate portal's page script (a browser bundle; served by extension/engine/portal/server.ts).
+  {
+    name: 'portal',
+    entryPoints: ['media/portal/portal.ts'],
+    outfile: 'dist/portal/portal.js',
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome105', 'firefox110', 'safari16'],
+    sourcemap: production ? false : 'inline',
+  },
 ];
 
 /** schemas/exercise.schema.json, generated from the TypeBox declarations (never edited by hand). */

@@ -2,6 +2,7 @@
  * `faultline` — the command-line face of the engine. Thin: parse arguments, call the engine,
  * print results. Every failure is a FaultlineError with a message, a hint and an exit status.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -45,6 +46,7 @@ Usage:
   faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
                                                        score a manual rubric item
   faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]
+  faultline portal [<dir>] [--state FILE] [--open]    the candidate portal's URL (brief, services, hints, time left)
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
   faultline init-exercise <dir> [--id ID] [--title TITLE]
@@ -260,6 +262,9 @@ async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> 
           .join(', ') +
         paint.dim(io.s, ' — Ctrl-C stops everything'),
     );
+    io.out(
+      paint.green(io.s, '[faultline] candidate portal: ') + ready.portal.url + paint.dim(io.s, ' (brief, service URLs, hints, time left)'),
+    );
     await Promise.race([session.stopRequested, new Promise<void>((r) => abort.signal.addEventListener('abort', () => r()))]);
     await session.stop();
     io.out(paint.dim(io.s, '[faultline] all services stopped'));
@@ -313,6 +318,50 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
     if (i.lastCrash && i.state !== 'healthy') io.out(paint.red(io.s, `${s.name}: ${i.lastCrash.summary}`));
   }
   return healthy ? 0 : 1;
+}
+
+/** Open a URL in the desktop's browser if an opener exists; returns the opener used, or null. */
+function openInBrowser(url: string): string | null {
+  const [command, args] =
+    process.platform === 'win32'
+      ? ['cmd', ['/c', 'start', '""', url]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
+  const found =
+    process.platform === 'win32' ||
+    (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+  if (!found) return null;
+  try {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
+    child.on('error', () => undefined);
+    child.unref();
+    return command;
+  } catch {
+    return null;
+  }
+}
+
+function cmdPortal(argv: string[], io: Io): number {
+  const usage = 'faultline portal [<dir>] [--state FILE] [--open]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, open: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const state = liveState(stateFileFrom(positionals[0], values.state, usage));
+  const url = (state as Partial<SessionState>).portal?.url;
+  if (!url) {
+    throw new FaultlineError(
+      'not-running',
+      `the session for ${state.workspace} has no candidate portal`,
+      'it was started by an older Faultline: restart it with `faultline up`',
+    );
+  }
+  io.out(url);
+  if (values.open && !openInBrowser(url))
+    io.err(paint.dim(io.errStyle, 'no browser opener (xdg-open, open, start) found: open the URL above'));
+  return 0;
 }
 
 async function cmdStop(argv: string[], io: Io): Promise<number> {
@@ -684,6 +733,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdUp(install, rest, io);
       case 'status':
         return await cmdStatus(rest, io);
+      case 'portal':
+        return cmdPortal(rest, io);
       case 'stop':
         return await cmdStop(rest, io);
       case 'restart':

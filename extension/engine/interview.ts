@@ -13,12 +13,14 @@ import type { Exercise } from './manifest/schema';
 import { controlApi, type SessionStatus } from './protocol/control';
 import { newToken, serveApi, type ServedApi } from './protocol/rpc';
 import { resolveRuntime, type Runtime } from './runtime';
-import { acquireLock, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
+import { acquireLock, readState, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
 import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
 import { candidateDiff } from './diff';
 import { hintStatus, sendHint } from './hints';
 import { chaosLock, phaseStatus, startPhase } from './phases';
+import { startPortal, type Portal } from './portal/server';
+import { buildPortalView } from './portal/view';
 import { runRubric } from './rubric/run';
 import { computeScore } from './rubric/score';
 import type { Scorecard } from './rubric/scorecard';
@@ -37,6 +39,8 @@ export interface StartSessionOptions {
   fresh?: boolean;
   /** Practice: the candidate alone; hints cost points as the manifest says. */
   practice?: boolean;
+  /** Host names the candidate portal accepts besides loopback ones (a relay that rewrites Host). */
+  portalAllowHosts?: string[];
   /** Aborting stops whatever has started and makes startSession reject. */
   signal?: AbortSignal;
   onLog?: (record: LogRecord) => void;
@@ -69,6 +73,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
   let supervisor: Supervisor | undefined;
   let chaos: ChaosController | undefined;
   let control: ServedApi | undefined;
+  let portal: Portal | undefined;
   const timeline = new Timeline(path.join(sessionDir, 'timeline.jsonl'));
   const stateFiles = [path.join(sessionDir, 'state.json'), ...(opts.stateFiles ?? []).map((f) => path.resolve(f))];
   try {
@@ -240,6 +245,15 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       { token },
     );
     const controlUrl = control.url;
+    // The candidate portal, on the previous session's port when it is free (an open page reconnects).
+    const candidatePortal = await startPortal({
+      install: opts.install,
+      view: () => buildPortalView({ exercise, workspace, events: timeline.read(), services: sup.status(), mode }),
+      timeline,
+      port: previousPortalPort(stateFiles[0] ?? ''),
+      ...(opts.portalAllowHosts ? { allowHosts: opts.portalAllowHosts } : {}),
+    });
+    portal = candidatePortal;
     const stateOf = (): SessionState => ({
       version: 1,
       exercise: exercise.id,
@@ -252,6 +266,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       mode,
       control: { url: controlUrl, tokenFile },
       proxy: { url: sup.proxyStatus().url, pid: sup.proxyStatus().pid },
+      portal: { url: candidatePortal.url },
       services: Object.fromEntries(
         sup.status().map((s) => [
           s.name,
@@ -279,7 +294,9 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     });
     let stopping: Promise<void> | undefined;
     hooks.onChange = () => {
-      if (!stopping) writeState(stateFiles, stateOf());
+      if (stopping) return;
+      writeState(stateFiles, stateOf());
+      candidatePortal.notify();
     };
     const served = control;
     return {
@@ -292,6 +309,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       stop: () => {
         stopping ??= (async () => {
           await served.close();
+          await candidatePortal.close();
           // Leave the databases as they were: revert data faults of an active chaos mode.
           if (ctl.status().active) await ctl.reset().catch(() => undefined);
           await ctl.close();
@@ -307,10 +325,21 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     };
   } catch (err) {
     await control?.close();
+    await portal?.close();
     await chaos?.close();
     await supervisor?.stop();
     timeline.close();
     release();
     throw err;
+  }
+}
+
+/** Port of the previous session's portal for this workspace (its state file), or 0. */
+function previousPortalPort(stateFile: string): number {
+  try {
+    const url = readState(stateFile).portal?.url;
+    return url ? Number(new URL(url).port) || 0 : 0;
+  } catch {
+    return 0;
   }
 }

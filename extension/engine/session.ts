@@ -43,6 +43,8 @@ export interface SessionState {
   control: { url: string; tokenFile: string };
   /** The fault proxy every service sits behind (its control API needs the proxy's own token). */
   proxy: { url: string; pid: number | null };
+  /** The candidate portal (candidate-safe page: brief, service URLs, hints received, time left). */
+  portal: { url: string };
   services: Record<string, ServiceState>;
 }
 
