@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { requestAutostart } from '../engine/autostart';
 import { loadCatalog } from '../engine/catalog';
 import { FaultlineError, errorMessage, exitCodeFor } from '../engine/errors';
 import { installAt, type Install } from '../engine/install';
@@ -29,7 +30,8 @@ const USAGE = `faultline ${VERSION} — chaos-engineering interview rooms
 
 Usage:
   faultline list [--json]                              exercises you can run
-  faultline new <exercise> <dir> [--solution NAME]     create a candidate workspace
+  faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]
+                                                       create a candidate workspace
   faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
@@ -131,8 +133,11 @@ function cmdList(install: Install, argv: string[], io: Io): number {
 }
 
 async function cmdNew(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline new <exercise> <dir> [--solution NAME]';
-  const { values, positionals } = args(argv, { solution: { type: 'string' } }, usage);
+  const usage = 'faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]';
+  const { values, positionals } = args(argv, { solution: { type: 'string' }, autostart: { type: 'string' } }, usage);
+  const autostart = values.autostart;
+  if (autostart !== undefined && autostart !== 'interview' && autostart !== 'practice')
+    throw new FaultlineError('usage', '--autostart must be "interview" or "practice"', usage);
   if (values.help) {
     io.out(usage);
     return 0;
@@ -154,6 +159,11 @@ async function cmdNew(install: Install, argv: string[], io: Io): Promise<number>
       `${values.solution ? ` with the ${values.solution} solution` : ''} in ${Date.now() - started} ms` +
       ` (${created.packages} packages, baseline ${created.marker.baseline.slice(0, 8)})`,
   );
+  if (autostart) {
+    requestAutostart(created.dir, autostart);
+    io.out(`the editor that opens it next starts its services (${autostart})`);
+    return 0;
+  }
   const shown = path.relative(process.cwd(), created.dir);
   io.out(`next: faultline up ${shown === '' ? '.' : shown.startsWith('..') ? created.dir : shown}`);
   return 0;

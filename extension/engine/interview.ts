@@ -16,6 +16,7 @@ import { resolveRuntime, type Runtime } from './runtime';
 import { acquireLock, readState, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
 import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
+import { publishCandidateInfo, withdrawCandidateInfo } from './candidateInfo';
 import { candidateDiff } from './diff';
 import { hintStatus, sendHint } from './hints';
 import { chaosLock, phaseStatus, startPhase } from './phases';
@@ -284,6 +285,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     });
     const state = stateOf();
     writeState(stateFiles, state);
+    publishCandidateInfo(state);
     timeline.append('session.start', {
       exercise: exercise.id,
       mode,
@@ -318,6 +320,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           timeline.close();
           writeState(stateFiles, { ...stateOf(), stoppedAt: new Date().toISOString() });
           fs.rmSync(tokenFile, { force: true });
+          withdrawCandidateInfo(workspace);
           release();
         })();
         return stopping;

@@ -115,6 +115,13 @@ describe('faultline CLI', () => {
     assert.match(up.output.text, /^b\s+\| WARN {2}a structured warning \{"extra":42\}$/m);
     assert.match(up.output.text, /\[faultline\] b healthy at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, \d+ ms\)/);
 
+    // What the candidate may know (for a Live Share guest) is published in the workspace: nothing more.
+    const info = JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'session.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(info).sort(), ['exercise', 'portal', 'services', 'startedAt', 'title']);
+    assert.deepEqual(info['services'], { a: up.state.services['a']!.url, b: up.state.services['b']!.url });
+    assert.equal(info['portal'], up.state.portal.url);
+    assert.doesNotMatch(JSON.stringify(info), new RegExp(`${up.state.control.url}|${up.state.proxy.url}|token`));
+
     const status = await runCli(['status', '--state', stateFile], { env });
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^a\s+healthy\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+0\s+200 in \d+ ms$/m);
@@ -142,6 +149,7 @@ describe('faultline CLI', () => {
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(await up.exited, 0);
     for (const s of Object.values(newState.services)) assert.equal(isAlive(s.pid!), false);
+    assert.equal(fs.existsSync(path.join(dir, '.faultline', 'session.json')), false, 'withdrawn when the session stops');
     const after = await runCli(['status', '--state', stateFile], { env });
     assert.equal(after.code, 3);
     assert.match(after.stderr, /stopped at/);

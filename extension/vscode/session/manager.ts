@@ -1,0 +1,257 @@
+/**
+ * The one session of this window: which Faultline workspace is open, whether its services run,
+ * and who is at the keyboard (interviewer, practising candidate, or a Live Share guest). The
+ * engine runs the session in the extension host process (its services are child processes on
+ * the editor's runtime); views and commands read and act through the session's control API, so
+ * the rules (practice locks, manual scoring limits) live in one place.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { takeAutostart, type SessionMode } from '../../engine/autostart';
+import type { Catalog, LoadedExercise } from '../../engine/catalog';
+import { FaultlineError } from '../../engine/errors';
+import type { Install } from '../../engine/install';
+import { startSession, type RunningSession } from '../../engine/interview';
+import { controlApi } from '../../engine/protocol/control';
+import { apiClient, type Client } from '../../engine/protocol/rpc';
+import { readState, readToken, sessionDirFor } from '../../engine/session';
+import type { SupervisorEvent } from '../../engine/supervisor/supervisor';
+import type { TimelineEvent } from '../../engine/timeline';
+import { MARKER_FILE, readMarker, type WorkspaceMarker } from '../../engine/workspace';
+import { output, setContext, showError } from '../ui';
+import { ServiceLogs } from './logs';
+import { editorRuntime } from './runtime';
+
+export type SessionStateName = 'none' | 'stopped' | 'starting' | 'running' | 'stopping';
+export type Role = 'interviewer' | 'practice' | 'guest';
+export type LiveShareRole = 'none' | 'host' | 'guest';
+
+export interface FaultlineWorkspace {
+  dir: string;
+  marker: WorkspaceMarker;
+  exercise: LoadedExercise;
+}
+
+export type ControlClient = Client<typeof controlApi>;
+
+export class SessionManager implements vscode.Disposable {
+  private stateName: SessionStateName = 'none';
+  private liveShare: LiveShareRole = 'none';
+  private session: RunningSession | undefined;
+  private control: ControlClient | undefined;
+  private lastMode: SessionMode = 'interview';
+  private unsubscribe: (() => void) | undefined;
+  /** Services that crashed and were reported; cleared when healthy again (one notification per crash spell). */
+  private readonly reportedCrashes = new Set<string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly appended = new vscode.EventEmitter<TimelineEvent>();
+  private readonly serviceEvents = new vscode.EventEmitter<SupervisorEvent>();
+  workspace: FaultlineWorkspace | undefined;
+  readonly logs = new ServiceLogs();
+  /** State, role or workspace changed. */
+  readonly onDidChange = this.changed.event;
+  /** Something was recorded on the session timeline (chaos, hints, rubric, phases…). */
+  readonly onDidAppend = this.appended.event;
+  /** A service started, crashed, recovered or stopped. */
+  readonly onServiceEvent = this.serviceEvents.event;
+
+  constructor(
+    readonly install: Install,
+    readonly catalog: Catalog,
+  ) {
+    this.refreshWorkspace();
+  }
+
+  get state(): SessionStateName {
+    return this.stateName;
+  }
+
+  get running(): RunningSession | undefined {
+    return this.session;
+  }
+
+  get mode(): SessionMode {
+    return this.session?.state.mode ?? this.lastMode;
+  }
+
+  get role(): Role {
+    if (this.liveShare === 'guest') return 'guest';
+    return this.mode === 'practice' ? 'practice' : 'interviewer';
+  }
+
+  get liveShareRole(): LiveShareRole {
+    return this.liveShare;
+  }
+
+  setLiveShareRole(role: LiveShareRole): void {
+    if (role === this.liveShare) return;
+    this.liveShare = role;
+    this.publish();
+  }
+
+  /** Find the Faultline workspace among the open folders (the first with a marker). */
+  refreshWorkspace(): void {
+    this.workspace = undefined;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const dir = folder.uri.fsPath;
+      if (!fs.existsSync(path.join(dir, MARKER_FILE))) continue;
+      try {
+        const marker = readMarker(dir);
+        this.workspace = { dir, marker, exercise: this.catalog.get(marker.exercise) };
+        try {
+          const previous = readState(path.join(sessionDirFor(dir), 'state.json'));
+          this.lastMode = previous.mode;
+        } catch {
+          // never ran: an interview by default
+        }
+      } catch (err) {
+        void showError(err, `${folder.name} looks like a Faultline workspace but cannot be opened`);
+      }
+      break;
+    }
+    if (this.stateName === 'none' && this.workspace) this.stateName = 'stopped';
+    if (this.stateName === 'stopped' && !this.workspace) this.stateName = 'none';
+    this.publish();
+  }
+
+  /** The control API of the running session; a clear error when nothing runs. */
+  client(): ControlClient {
+    if (!this.control || this.stateName !== 'running') {
+      throw new FaultlineError(
+        'not-running',
+        this.workspace ? `the ${this.workspace.exercise.manifest.title} services are not running` : 'no Faultline workspace is open',
+        this.workspace ? 'run "Faultline: Start Services"' : 'run "Faultline: New Interview…" or "Faultline: Start Practice…"',
+      );
+    }
+    return this.control;
+  }
+
+  /** Start the services if an editor was asked to (New Interview, `faultline new --autostart`). */
+  async autostart(): Promise<void> {
+    if (!this.workspace || this.liveShare === 'guest') return;
+    const mode = takeAutostart(this.workspace.dir);
+    if (mode) await this.start(mode);
+  }
+
+  async start(mode: SessionMode = this.mode): Promise<void> {
+    const ws = this.workspace;
+    if (!ws) throw this.noWorkspace();
+    if (this.liveShare === 'guest') throw new FaultlineError('usage', 'the services run on the host of this Live Share session');
+    if (this.stateName === 'running' || this.stateName === 'starting') return;
+    const exercise = ws.exercise.manifest;
+    this.lastMode = mode;
+    this.setState('starting');
+    this.logs.configure(exercise);
+    try {
+      const runtime = editorRuntime(this.install, exercise.runtime?.node ?? 18);
+      const session = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Faultline: starting ${exercise.title}${mode === 'practice' ? ' (practice)' : ''}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const sub = token.onCancellationRequested(() => abort.abort());
+          try {
+            return await startSession({
+              install: this.install,
+              workspace: ws.dir,
+              runtime,
+              practice: mode === 'practice',
+              signal: abort.signal,
+              onLog: (r) => this.logs.append(r),
+              onEvent: (e) => this.onSupervisorEvent(e, progress),
+              onProgress: (message) => {
+                output.log?.info(message);
+                progress.report({ message });
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      this.session = session;
+      this.control = apiClient(controlApi, session.state.control.url, readToken(session.state), 30_000);
+      this.unsubscribe = session.timeline.onAppend((e) => this.appended.fire(e));
+      void session.stopRequested.then(() => this.stop());
+      output.log?.info(
+        `${exercise.title} is running (${mode}, Node ${runtime.version} from ${runtime.source}): ` +
+          Object.entries(session.state.services)
+            .map(([name, s]) => `${name} ${s.url}`)
+            .join(', '),
+      );
+      this.setState('running');
+    } catch (err) {
+      this.setState(this.workspace ? 'stopped' : 'none');
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const session = this.session;
+    if (!session || this.stateName === 'stopping') return;
+    this.setState('stopping');
+    try {
+      await session.stop();
+    } finally {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      this.session = undefined;
+      this.control = undefined;
+      this.reportedCrashes.clear();
+      this.setState(this.workspace ? 'stopped' : 'none');
+    }
+  }
+
+  private onSupervisorEvent(e: SupervisorEvent, progress?: vscode.Progress<{ message?: string }>): void {
+    if (this.stateName === 'starting' && e.type === 'healthy') progress?.report({ message: `${e.service} is healthy` });
+    if (e.type === 'healthy') this.reportedCrashes.delete(e.service);
+    if ((e.type === 'crashed' || e.type === 'failed') && this.stateName === 'running' && !this.reportedCrashes.has(e.service)) {
+      this.reportedCrashes.add(e.service);
+      const what =
+        e.type === 'crashed'
+          ? `${e.service} crashed: ${e.crash.summary}${e.restartInMs !== undefined ? ' — restarting' : ''}`
+          : `${e.service} stopped restarting: ${e.reason}`;
+      output.log?.warn(what);
+      if (this.role !== 'guest') {
+        void vscode.window.showWarningMessage(`Faultline: ${what}`, 'Open Logs').then((choice) => {
+          if (choice === 'Open Logs') this.logs.show(e.service);
+        });
+      }
+    }
+    this.serviceEvents.fire(e);
+  }
+
+  private noWorkspace(): FaultlineError {
+    return new FaultlineError(
+      'not-a-workspace',
+      'no Faultline workspace is open',
+      'run "Faultline: New Interview…" or "Faultline: Start Practice…"',
+    );
+  }
+
+  private setState(state: SessionStateName): void {
+    this.stateName = state;
+    this.publish();
+  }
+
+  private publish(): void {
+    setContext('faultline:workspace', this.workspace !== undefined || this.liveShare === 'guest');
+    setContext('faultline:session', this.stateName);
+    setContext('faultline:role', this.role);
+    setContext('faultline:liveShare', this.liveShare);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.logs.dispose();
+    this.changed.dispose();
+    this.appended.dispose();
+    this.serviceEvents.dispose();
+  }
+}

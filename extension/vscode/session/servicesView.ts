@@ -1,0 +1,97 @@
+/**
+ * The Services view: every service of the exercise with its state, port and restarts; inline
+ * actions restart it, open its logs or open it in the browser; a crash shows its diagnosis.
+ */
+import * as vscode from 'vscode';
+import type { InstanceState, InstanceStatus, ServiceStatus } from '../../engine/protocol/control';
+import type { SessionManager } from './manager';
+
+type Node = { kind: 'service'; service: ServiceStatus } | { kind: 'detail'; label: string; tooltip?: string; icon?: string };
+
+const ICON: Record<InstanceState, [string, string?]> = {
+  healthy: ['pass-filled', 'testing.iconPassed'],
+  starting: ['loading~spin'],
+  stopping: ['loading~spin'],
+  stopped: ['circle-outline'],
+  crashed: ['error', 'testing.iconFailed'],
+  backoff: ['debug-restart', 'list.warningForeground'],
+  failed: ['error', 'testing.iconFailed'],
+};
+
+/** The worst state among a service's replicas. */
+function overall(instances: InstanceStatus[]): InstanceState {
+  const order: InstanceState[] = ['failed', 'crashed', 'backoff', 'starting', 'stopping', 'stopped', 'healthy'];
+  return order.find((s) => instances.some((i) => i.state === s)) ?? 'stopped';
+}
+
+export class ServicesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly manager: SessionManager) {
+    this.subscriptions = [manager.onDidChange(() => this.changed.fire()), manager.onServiceEvent(() => this.changed.fire())];
+  }
+
+  getChildren(node?: Node): Node[] {
+    const session = this.manager.running;
+    if (!node) return session ? session.supervisor.status().map((service) => ({ kind: 'service', service })) : [];
+    if (node.kind !== 'service') return [];
+    const s = node.service;
+    const details: Node[] = [{ kind: 'detail', label: s.url, tooltip: 'Address through the fault proxy (what clients use)', icon: 'link' }];
+    if (s.database) details.push({ kind: 'detail', label: s.database, tooltip: 'SQLite database', icon: 'database' });
+    for (const i of s.instances) {
+      const who = s.instances.length > 1 ? `replica ${i.instance}: ` : '';
+      details.push({
+        kind: 'detail',
+        label: `${who}${i.state}${i.pid ? `, pid ${i.pid}` : ''}, port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
+        icon: ICON[i.state][0],
+      });
+      if (i.lastCrash) {
+        details.push({
+          kind: 'detail',
+          label: `${who}last crash: ${i.lastCrash.summary}`,
+          tooltip: [i.lastCrash.exception?.stack ?? '', ...i.lastCrash.stderrTail].filter(Boolean).join('\n'),
+          icon: 'bug',
+        });
+      }
+    }
+    return details;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'detail') {
+      const item = new vscode.TreeItem(node.label);
+      if (node.tooltip) item.tooltip = node.tooltip;
+      if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+      return item;
+    }
+    const s = node.service;
+    const state = overall(s.instances);
+    const port = s.url.replace(/^.*:(\d+).*$/, '$1');
+    const restarts = s.instances.reduce((n, i) => n + i.restarts, 0);
+    const item = new vscode.TreeItem(s.title === s.name ? s.name : `${s.title}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `service:${s.name}`;
+    item.description = `${state} · :${port}${restarts ? ` · ${restarts} restart(s)` : ''}${s.role === 'candidate' ? '' : ' · bundled'}`;
+    const [icon, color] = ICON[state];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.tooltip = new vscode.MarkdownString(
+      `**${s.title}** (\`${s.name}\`, ${s.role === 'candidate' ? 'candidate code' : 'bundled'})\n\n${s.url} — health \`${s.health}\``,
+    );
+    item.contextValue = 'faultline.service';
+    item.command = { command: 'faultline.openServiceLogs', title: 'Open Service Logs', arguments: [s.name] };
+    return item;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Tree items and palette calls both reach service commands: accept either. */
+export function serviceName(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const node = arg as Partial<Node> | undefined;
+  return node?.kind === 'service' ? node.service?.name : undefined;
+}

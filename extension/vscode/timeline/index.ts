@@ -1,0 +1,63 @@
+/**
+ * The Timeline view: what happened in this session, newest first (phases, chaos on and off,
+ * hints, rubric runs, manual scores, crashes) — read from the session's timeline file, so it
+ * also shows a finished or crashed session.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeEvent } from '../../engine/rubric/scorecard';
+import { sessionDirFor } from '../../engine/session';
+import { readTimeline, type TimelineEvent } from '../../engine/timeline';
+import type { SessionManager } from '../session/manager';
+
+const ICONS: [string, string][] = [
+  ['session.', 'debug-start'],
+  ['phase.', 'milestone'],
+  ['chaos.', 'flame'],
+  ['hint.', 'lightbulb'],
+  ['rubric.', 'beaker'],
+  ['score.', 'edit'],
+  ['service.', 'bug'],
+  ['candidate.', 'person'],
+];
+
+const SHOWN = 300;
+
+export class TimelineView implements vscode.TreeDataProvider<TimelineEvent>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly manager: SessionManager) {
+    this.subscriptions = [manager.onDidChange(() => this.changed.fire()), manager.onDidAppend(() => this.changed.fire())];
+  }
+
+  getChildren(node?: TimelineEvent): TimelineEvent[] {
+    const ws = this.manager.workspace;
+    if (node || !ws || this.manager.role === 'guest') return [];
+    const events = this.manager.running?.timeline.read() ?? readTimeline(path.join(sessionDirFor(ws.dir), 'timeline.jsonl'));
+    return events
+      .filter((e) => describeEvent(e) !== null)
+      .slice(-SHOWN)
+      .reverse();
+  }
+
+  getTreeItem(e: TimelineEvent): vscode.TreeItem {
+    const item = new vscode.TreeItem(describeEvent(e) ?? e.type);
+    const t = new Date(e.t);
+    item.description = t.toLocaleTimeString();
+    item.tooltip = `${t.toLocaleString()} — ${e.type}`;
+    item.iconPath = new vscode.ThemeIcon(ICONS.find(([prefix]) => e.type.startsWith(prefix))?.[1] ?? 'circle-small');
+    return item;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function registerTimeline(manager: SessionManager): vscode.Disposable[] {
+  const view = new TimelineView(manager);
+  return [view, vscode.window.registerTreeDataProvider('faultline.timeline', view)];
+}
