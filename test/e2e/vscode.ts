@@ -68,6 +68,7 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
   'editor.minimap.enabled': false,
+  'remote.autoForwardPorts': false,
 };
 
 export interface CodeServerInstall {
@@ -393,7 +394,14 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCode> {
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, FAULTLINE_HOME: faultlineHome, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FAULTLINE_HOME: faultlineHome,
+    NO_COLOR: '1',
+    // No extension gallery: code-server would query open-vsx.org (unreachable, and none of a test's business).
+    EXTENSIONS_GALLERY: '{}',
+    ...options.env,
+  };
   // Nothing of the test runner or an outer npm leaks into VS Code's Node processes.
   for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
   delete env['NODE_OPTIONS'];
@@ -510,6 +518,14 @@ function makeVSCode(x: {
       const left = deadline - Date.now();
       try {
         await pickRow(title, { timeoutMs: Math.max(1_000, Math.min(left, 5_000 * attempt)) });
+        // The command runs: the palette closes, or the command's own quick input replaces it (a
+        // quickPick right after must not type into the palette's leftover text).
+        const typed = `>${withoutEllipsis(title)}`;
+        const settled = Date.now() + timeout(o);
+        while ((await quickInputBox.isVisible()) && (await quickInputBox.inputValue().catch(() => '')) === typed) {
+          if (Date.now() > settled) throw new Error(`the palette still shows "${typed}": the command did not run`);
+          await page.waitForTimeout(50);
+        }
         return;
       } catch (err) {
         if (Date.now() >= deadline) throw err;
@@ -565,7 +581,9 @@ function makeVSCode(x: {
 
   /** Log files of an output channel: `<logs>/…/N-<name>.log` (output channels) or `<name>.log` (log channels). */
   const channelFiles = (name: string) => {
-    const names = new RegExp(`^(?:\\d+-)?${escapeRegExp(name)}\\.log$`);
+    // VS Code drops characters file names cannot hold ("Faultline: api" → "Faultline api.log").
+    const fileName = name.replace(/[\\/:*?"<>|]/g, '');
+    const names = new RegExp(`^(?:\\d+-)?${escapeRegExp(fileName)}\\.log$`);
     return walk(path.join(x.userDataDir, 'logs')).filter((f) => names.test(path.basename(f)));
   };
 
