@@ -48,7 +48,7 @@ Usage:
   faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
                                                        score a manual rubric item
   faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]
-  faultline portal [<dir>] [--state FILE] [--open]    the candidate portal's URL (brief, services, hints, time left)
+  faultline portal [<dir>] [--state FILE] [--open]     the candidate portal's URL (brief, services, hints, time left)
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
   faultline init-exercise <dir> [--id ID] [--title TITLE]
