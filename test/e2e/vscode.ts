@@ -230,7 +230,12 @@ export function linkExtension(extensionsDir: string, root = repoRoot): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const entry of EXTENSION_ENTRIES) {
     const target = path.join(root, entry);
-    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dir, entry));
+    if (!fs.existsSync(target)) continue;
+    // The extension's own code is copied: VS Code tells extensions apart by the real path of
+    // their code, and a symlink out of the extension folder makes it an unknown extension
+    // ("nullExtensionDescription") to the log channel and notification machinery.
+    if (entry === 'dist' || entry === 'package.json') fs.cpSync(target, path.join(dir, entry), { recursive: true });
+    else fs.symlinkSync(target, path.join(dir, entry));
   }
   // Written by VS Code when it installs; a stale one would hide the unpacked folder.
   fs.rmSync(path.join(extensionsDir, 'extensions.json'), { force: true });

@@ -13,7 +13,7 @@ const rec = (message: string, level: LogRecord['level'] = 'info', extra: Partial
   ...extra,
 });
 
-function harness(opts: { max?: number; showInstance?: boolean } = {}) {
+function harness(opts: { max?: number; showInstance?: boolean; coalesceAbove?: number } = {}) {
   const writes: [ChannelLevel, string][] = [];
   const timers: (() => void)[] = [];
   const batcher = new LogBatcher({
@@ -21,13 +21,26 @@ function harness(opts: { max?: number; showInstance?: boolean } = {}) {
     setTimer: (fn) => timers.push(fn),
     ...(opts.max ? { maxLinesPerFlush: opts.max } : {}),
     ...(opts.showInstance ? { showInstance: true } : {}),
+    ...(opts.coalesceAbove !== undefined ? { coalesceAbove: opts.coalesceAbove } : {}),
   });
   return { writes, timers, batcher };
 }
 
 describe('log batcher', () => {
-  it('writes nothing until the timer fires, then one block per run of a level', () => {
+  it('writes nothing until the timer fires, then line by line while the volume is normal', () => {
     const { writes, timers, batcher } = harness();
+    batcher.push(rec('a'));
+    batcher.push(rec('b', 'warn'));
+    assert.equal(writes.length, 0);
+    timers[0]?.();
+    assert.deepEqual(writes, [
+      ['info', 'a'],
+      ['warn', 'b'],
+    ]);
+  });
+
+  it('under pressure, writes one block per run of a level', () => {
+    const { writes, timers, batcher } = harness({ coalesceAbove: 2 });
     batcher.push(rec('a'));
     batcher.push(rec('b'));
     batcher.push(rec('oops', 'error'));

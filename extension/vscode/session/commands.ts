@@ -56,6 +56,8 @@ async function pickExercise(manager: SessionManager, mode: SessionMode): Promise
 
 /** Ask for an exercise and a folder, scaffold the workspace, open it; the new window starts the services. */
 async function newWorkspace(manager: SessionManager, mode: SessionMode): Promise<void> {
+  if (manager.role === 'guest')
+    throw new FaultlineError('usage', 'you are a guest in a Live Share session: the interviewer runs the exercise');
   const exercise = await pickExercise(manager, mode);
   if (!exercise) return;
   const date = new Date().toISOString().slice(0, 10);

@@ -1,7 +1,8 @@
 /**
  * Batches service log records for an editor log channel (no `vscode` import, so it is tested
  * with node:test). A flood of 10,000 lines a second must not freeze the editor: records are
- * buffered and flushed on a short timer; consecutive lines of one level become one append; and
+ * buffered and flushed on a short timer; under pressure (a flush of more than `coalesceAbove`
+ * lines) consecutive lines of one level become one append; and
  * when a flush would exceed `maxLinesPerFlush` the oldest surplus lines are summarised in one
  * line instead of written (the newest lines are what a reader looks at; `faultline logs` keeps
  * a longer tail).
@@ -16,6 +17,8 @@ export interface LogBatcherOptions {
   write: (level: ChannelLevel, text: string) => void;
   flushMs?: number;
   maxLinesPerFlush?: number;
+  /** Up to this many lines a flush writes line by line (each with its own time); beyond, runs of a level are joined. */
+  coalesceAbove?: number;
   /** Prefix lines with the replica number (services with replicas). */
   showInstance?: boolean;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -78,6 +81,11 @@ export class LogBatcher {
       this.opts.write('warn', `[faultline] ${this.skipped} log lines skipped (too many to show); \`faultline logs\` keeps the latest`);
       this.skipped = 0;
     }
+    const showInstance = this.opts.showInstance ?? false;
+    if (records.length <= (this.opts.coalesceAbove ?? 200)) {
+      for (const r of records) this.opts.write(CHANNEL_LEVEL[r.level], formatRecord(r, showInstance));
+      return;
+    }
     let level: ChannelLevel | undefined;
     let lines: string[] = [];
     const emit = () => {
@@ -90,7 +98,7 @@ export class LogBatcher {
         emit();
         level = l;
       }
-      lines.push(formatRecord(r, this.opts.showInstance ?? false));
+      lines.push(formatRecord(r, showInstance));
     }
     emit();
   }

@@ -116,8 +116,11 @@ export class SessionManager implements vscode.Disposable {
     this.publish();
   }
 
-  /** The control API of the running session; a clear error when nothing runs. */
+  /** The control API of the running session; a clear error when nothing runs (and always for a Live Share guest). */
   client(): ControlClient {
+    if (this.liveShare === 'guest') {
+      throw new FaultlineError('usage', 'this is for the interviewer: the session runs on the host of this Live Share session');
+    }
     if (!this.control || this.stateName !== 'running') {
       throw new FaultlineError(
         'not-running',
