@@ -571,7 +571,8 @@ function makeVSCode(x: {
 
   const dialog = page.locator('.monaco-dialog-box');
   const waitForDialog = async (pattern: RegExp, o?: WaitOptions) => {
-    const message = dialog.locator('.dialog-message', { hasText: pattern }).first();
+    // The message sits in .dialog-message-text (with a detail: .dialog-message / .dialog-message-detail).
+    const message = dialog.locator('.dialog-message-row', { hasText: pattern }).first();
     await message.waitFor({ state: 'visible', timeout: timeout(o) });
     return (await message.textContent()) ?? '';
   };
@@ -713,7 +714,8 @@ export function e2eTest(name: string, options: E2ETestOptions, fn: (vscode: VSCo
     const vscode = await launchVSCode({ ...launch, name, ...(folder ? { folder: typeof folder === 'function' ? folder() : folder } : {}) });
     try {
       await fn(vscode, t);
-      t.diagnostic(`screenshot: ${path.relative(repoRoot, await vscode.screenshot(name))}`);
+      // A test may close VS Code itself (to test what closing does); its last screenshot is its own.
+      if (!vscode.page.isClosed()) t.diagnostic(`screenshot: ${path.relative(repoRoot, await vscode.screenshot(name))}`);
     } catch (err) {
       const shot = await vscode.screenshot(`${name}-failure`).catch(() => undefined);
       if (shot) t.diagnostic(`failure screenshot: ${path.relative(repoRoot, shot)}`);

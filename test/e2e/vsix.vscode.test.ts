@@ -1,0 +1,98 @@
+/**
+ * The packaged extension in a clean VS Code: the .vsix built by @vscode/vsce (scripts/package.mjs)
+ * installs into an empty extensions folder and runs a practice session offline — the services
+ * start from the runtime pack shipped inside the .vsix, on the editor's own runtime. The
+ * practising candidate requests a hint (it costs points), and closing VS Code leaves no service
+ * behind.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { controlApi } from '../../extension/engine/protocol/control';
+import { apiClient } from '../../extension/engine/protocol/rpc';
+import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../../extension/engine/session';
+import { cliEnv, cliPath, eventually, suiteCleanup, tempDir } from '../helpers';
+import { e2eTest, repoRoot } from './vscode';
+
+const cleanup = suiteCleanup();
+const home = tempDir(cleanup, 'faultline-e2e-vsix-home-');
+const env = cliEnv(home);
+const workspace = path.join(tempDir(cleanup, 'faultline-e2e-vsix-'), 'practice');
+const vsix = path.join(tempDir(cleanup, 'faultline-e2e-vsix-out-'), 'faultline.vsix');
+
+before(
+  async () => {
+    const script = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'package.mjs')).href)) as {
+      packageExtension: (o: { build: boolean; out: string }) => Promise<{ vsix: string; files: string[] }>;
+    };
+    const { files } = await script.packageExtension({ build: false, out: vsix });
+    // Only what runs: no sources, tests, benchmarks or development tools.
+    const own = files.filter((f) => !f.startsWith('node_modules/'));
+    assert.deepEqual(
+      own.filter((f) => /^(test|bench|extension|scripts|servers|\.ci)\//.test(f) || f.endsWith('.map')).sort(),
+      // The hidden-check API, for authors' check files (see .vscodeignore).
+      [
+        'extension/engine/errors.ts',
+        'extension/engine/protocol/proxy.ts',
+        'extension/engine/protocol/rpc.ts',
+        'extension/engine/rubric/api.ts',
+      ],
+    );
+    assert.ok(!files.some((f) => /^node_modules\/(node|eslint|playwright-core|esbuild|@vscode\/vsce)\//.test(f)), 'no devDependencies');
+  },
+  { timeout: 5 * 60_000 },
+);
+
+function runningState(): SessionState | undefined {
+  try {
+    const state = readState(path.join(sessionDirFor(workspace, home), 'state.json'));
+    return state.stoppedAt ? undefined : state;
+  } catch {
+    return undefined;
+  }
+}
+
+e2eTest(
+  'the packaged extension runs a practice session offline',
+  {
+    timeoutMs: 5 * 60_000,
+    vsix,
+    env: { FAULTLINE_HOME: home },
+    folder: () => {
+      const made = spawnSync(process.execPath, [cliPath, 'new', 'price-alerts', workspace, '--autostart', 'practice'], {
+        env,
+        encoding: 'utf8',
+      });
+      assert.equal(made.status, 0, made.stderr);
+      return workspace;
+    },
+  },
+  async (vscode) => {
+    const log = await vscode.outputChannelText('Faultline', { contains: /Price Alerts is running \(practice/, timeoutMs: 120_000 });
+    assert.match(log, /Faultline 0\.\d+\.\d+: order-system, price-alerts/);
+    const state = await eventually(() => runningState() !== undefined, 30_000, 'the session state').then(() => runningState()!);
+    // The services run on the editor's own runtime (code-server's Node), not on a Node of this checkout.
+    assert.ok(!state.runtime.execPath.startsWith(repoRoot), state.runtime.execPath);
+    assert.equal((await fetch(`${state.services['api']!.url}/health`)).status, 200);
+
+    // A practising candidate requests a hint: it costs points.
+    await vscode.runCommand('Faultline: Request Hint…');
+    await vscode.quickPick('Creating and listing alerts');
+    await vscode.waitForDialog(/costs 0\.5 point/);
+    await vscode.dialogButton('Show Hint');
+    await vscode.waitForNotification(/Hint \(mild\) — Creating and listing alerts/);
+    const score = await apiClient(controlApi, state.control.url, readToken(state)).score(null);
+    assert.deepEqual([score.mode, score.hintCost], ['practice', 0.5]);
+    await vscode.screenshot('vsix-practice-hint');
+
+    // Closing VS Code stops every service.
+    const pids = Object.values(state.services).flatMap((s) => s.pids.filter((p): p is number => p !== null));
+    assert.ok(pids.length > 0 && pids.every(isAlive));
+    await vscode.close();
+    await eventually(() => pids.every((p) => !isAlive(p)), 10_000, 'every service to exit with VS Code');
+    assert.ok(fs.existsSync(path.join(workspace, 'HINTS.md')));
+  },
+);
