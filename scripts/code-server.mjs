@@ -348,6 +348,45 @@ export async function ensureCodeServer(options = {}) {
   });
 }
 
+/** What the .vsix ships (see .vscodeignore), taken from a checkout. */
+const EXTENSION_ENTRIES = [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'dist',
+  'schemas',
+  'workspaces',
+  'walkthroughs',
+  'media',
+  'node_modules',
+];
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * This checkout as an unpacked extension `<extensionsDir>/<publisher>.<name>-<version>`, replacing
+ * an older copy: the extension's own code (dist/, package.json) is copied — VS Code tells
+ * extensions apart by the real path of their code, and a symlink out of the folder makes it an
+ * unknown extension ("nullExtensionDescription") — the rest (exercises, node_modules…) is linked.
+ * Returns the folder.
+ */
+export function linkCheckoutExtension(extensionsDir, root = repoRoot) {
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error(`${root}/dist/extension.js is missing: run npm run build`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const dir = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of EXTENSION_ENTRIES) {
+    const target = path.join(root, entry);
+    if (!fs.existsSync(target)) continue;
+    if (entry === 'dist' || entry === 'package.json') fs.cpSync(target, path.join(dir, entry), { recursive: true });
+    else fs.symlinkSync(target, path.join(dir, entry));
+  }
+  // Written by VS Code when it installs; a stale one would hide the unpacked folder.
+  fs.rmSync(path.join(extensionsDir, 'extensions.json'), { force: true });
+  return dir;
+}
+
 async function main(argv) {
   const json = argv.includes('--json');
   const [command = 'help', ...rest] = argv.filter((a) => a !== '--json');

@@ -20,7 +20,7 @@ import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, writeFileAtomic, type SessionState } from '../engine/session';
 import { probe } from '../engine/supervisor/probe';
-import { createWorkspace } from '../engine/workspace';
+import { createWorkspace, readMarker } from '../engine/workspace';
 import { LogPrinter, detectColor, paint, style, table, type Style } from './ui';
 
 declare const FAULTLINE_VERSION: string;
@@ -32,6 +32,7 @@ Usage:
   faultline list [--json]                              exercises you can run
   faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]
                                                        create a candidate workspace
+  faultline open <dir> [--practice] [--no-editor]      hand it to VS Code, which starts its services
   faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
@@ -331,6 +332,44 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
 }
 
 /** Open a URL in the desktop's browser if an opener exists; returns the opener used, or null. */
+function onPath(command: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    for (const ext of process.platform === 'win32' ? ['.cmd', '.exe', ''] : ['']) {
+      const file = path.join(dir, command + ext);
+      if (fs.existsSync(file)) return file;
+    }
+  }
+  return null;
+}
+
+/** Hand a workspace to VS Code: the Faultline extension there starts its services (interview or practice). */
+function cmdOpen(argv: string[], io: Io): number {
+  const usage = 'faultline open <dir> [--practice] [--no-editor]';
+  const { values, positionals } = args(argv, { practice: { type: 'boolean' }, 'no-editor': { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const dir = path.resolve(need(positionals[0], 'workspace folder', usage));
+  const marker = readMarker(dir);
+  const mode = values.practice ? 'practice' : 'interview';
+  requestAutostart(dir, mode);
+  const code = values['no-editor'] ? null : onPath('code');
+  if (code) {
+    const child = spawn(code, [dir], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+    io.out(`opening ${dir} in VS Code: Faultline starts the ${marker.exercise} services (${mode})`);
+  } else {
+    io.out(
+      `${values['no-editor'] ? '' : 'VS Code (`code`) is not on PATH. '}Open ${dir} in VS Code with Faultline installed within ten minutes: ` +
+        `it starts the ${marker.exercise} services (${mode}).`,
+    );
+  }
+  return 0;
+}
+
 function openInBrowser(url: string): string | null {
   const [command, args] =
     process.platform === 'win32'
@@ -757,6 +796,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdHint(rest, io);
       case 'phase':
         return await cmdPhase(rest, io);
+      case 'open':
+        return cmdOpen(rest, io);
       case 'check':
         return await cmdCheck(rest, io);
       case 'score':

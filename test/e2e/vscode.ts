@@ -33,7 +33,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -80,6 +80,12 @@ export interface CodeServerInstall {
 
 interface CodeServerScript {
   ensureCodeServer(options?: { log?: (line: string) => void }): Promise<CodeServerInstall>;
+  linkCheckoutExtension(extensionsDir: string, root?: string): string;
+}
+
+/** scripts/code-server.mjs (ESM), shared with `npm start`. */
+function codeServerScript(): Promise<CodeServerScript> {
+  return import(pathToFileURL(path.join(repoRoot, 'scripts', 'code-server.mjs')).href) as Promise<CodeServerScript>;
 }
 
 let installing: Promise<CodeServerInstall> | undefined;
@@ -90,8 +96,7 @@ let installing: Promise<CodeServerInstall> | undefined;
  */
 export function ensureCodeServer(): Promise<CodeServerInstall> {
   installing ??= (async () => {
-    const url = pathToFileURL(path.join(repoRoot, 'scripts', 'code-server.mjs')).href;
-    const script = (await import(url)) as CodeServerScript;
+    const script = await codeServerScript();
     return script.ensureCodeServer({ log: (line) => process.stderr.write(`[code-server install] ${line}\n`) });
   })();
   return installing;
@@ -204,42 +209,14 @@ function envFlag(name: string): boolean {
   return v !== undefined && v !== '' && v !== '0' && v !== 'false';
 }
 
-/** What the .vsix ships (see .vscodeignore), linked from the checkout. */
-const EXTENSION_ENTRIES = [
-  'package.json',
-  'README.md',
-  'CHANGELOG.md',
-  'LICENSE',
-  'dist',
-  'schemas',
-  'workspaces',
-  'walkthroughs',
-  'media',
-  'node_modules',
-];
-
 function extensionFolderName(root: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   return `${pkg.publisher}.${pkg.name}-${pkg.version}`;
 }
 
-/** `<extensionsDir>/<publisher>.<name>-<version>`: this checkout as an unpacked extension (symlinks). */
-export function linkExtension(extensionsDir: string, root = repoRoot): string {
-  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error(`${root}/dist/extension.js is missing: run npm run build`);
-  const dir = path.join(extensionsDir, extensionFolderName(root));
-  fs.mkdirSync(dir, { recursive: true });
-  for (const entry of EXTENSION_ENTRIES) {
-    const target = path.join(root, entry);
-    if (!fs.existsSync(target)) continue;
-    // The extension's own code is copied: VS Code tells extensions apart by the real path of
-    // their code, and a symlink out of the extension folder makes it an unknown extension
-    // ("nullExtensionDescription") to the log channel and notification machinery.
-    if (entry === 'dist' || entry === 'package.json') fs.cpSync(target, path.join(dir, entry), { recursive: true });
-    else fs.symlinkSync(target, path.join(dir, entry));
-  }
-  // Written by VS Code when it installs; a stale one would hide the unpacked folder.
-  fs.rmSync(path.join(extensionsDir, 'extensions.json'), { force: true });
-  return dir;
+/** `<extensionsDir>/<publisher>.<name>-<version>`: this checkout as an unpacked extension. */
+export async function linkExtension(extensionsDir: string, root = repoRoot): Promise<string> {
+  return (await codeServerScript()).linkCheckoutExtension(extensionsDir, root);
 }
 
 function writeJson(file: string, value: unknown): void {
@@ -429,7 +406,7 @@ export async function launchVSCode(options: LaunchOptions): Promise<VSCode> {
     if (options.vsix) {
       await runCodeServerCli(install, [...common, '--install-extension', options.vsix], env, startTimeoutMs);
     } else {
-      linkExtension(extensionsDir);
+      await linkExtension(extensionsDir);
     }
     for (const extra of options.extraExtensions ?? []) fs.symlinkSync(extra, path.join(extensionsDir, extensionFolderName(extra)));
     server = await startCodeServer(
