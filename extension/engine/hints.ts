@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FaultlineError } from './errors';
 import type { Exercise } from './manifest/schema';
+import { renderTemplate } from './manifest/templates';
 import type { HintUse } from './rubric/score';
 import type { Timeline, TimelineEvent } from './timeline';
 
@@ -42,6 +43,8 @@ export function sendHint(opts: {
   timeline: Timeline;
   ladder: string;
   level?: string | undefined;
+  /** Public (candidate-facing) addresses of the services, for `${services.<name>.url}` in hint texts. */
+  services?: ReadonlyMap<string, { url: string; port: number; urls: string[] }>;
 }): HintUse {
   const ladder = opts.exercise.hints.find((h) => h.id === opts.ladder);
   if (!ladder) {
@@ -61,16 +64,28 @@ export function sendHint(opts: {
       `levels: ${ladder.ladder.map((s) => s.level).join(', ')}`,
     );
   }
+  // Templates as the candidate sees the world: public addresses, their own workspace; never the session folder.
+  let text = step.text;
+  try {
+    text = renderTemplate(step.text, {
+      workspace: opts.workspace,
+      session: '',
+      exercise: opts.exercise.id,
+      services: opts.services ?? new Map(),
+    });
+  } catch {
+    // a service that is not running: the text as written
+  }
   const event = opts.timeline.append('hint.sent', {
     ladder: ladder.id,
     title: ladder.title,
     level: step.level,
-    text: step.text,
+    text,
     cost: step.cost,
   });
   const file = path.join(opts.workspace, HINTS_FILE);
   const header = fs.existsSync(file) ? '' : '# Hints\n\nHints from your interviewer, newest last.\n';
   const time = new Date(event.t).toISOString().slice(11, 16);
-  fs.appendFileSync(file, `${header}\n## ${ladder.title} — ${step.level} (${time} UTC)\n\n${step.text}\n`);
-  return { ladder: ladder.id, title: ladder.title, level: step.level, text: step.text, at: event.t, cost: step.cost };
+  fs.appendFileSync(file, `${header}\n## ${ladder.title} — ${step.level} (${time} UTC)\n\n${text}\n`);
+  return { ladder: ladder.id, title: ladder.title, level: step.level, text, at: event.t, cost: step.cost };
 }

@@ -235,7 +235,15 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           return itemScore;
         },
         hints: () => hintStatus(exercise, timeline.read()),
-        hintSend: ({ ladder, level }) => sendHint({ exercise, workspace, timeline, ladder, level }),
+        hintSend: ({ ladder, level }) =>
+          sendHint({
+            exercise,
+            workspace,
+            timeline,
+            ladder,
+            level,
+            services: new Map(sup.status().map((s) => [s.name, { url: s.url, port: Number(new URL(s.url).port), urls: [s.url] }])),
+          }),
         phase: () => phaseStatus(exercise, timeline.read()),
         phaseStart: ({ phase }) => startPhase(exercise, timeline, phase),
         stop: () => {

@@ -283,5 +283,10 @@ describe('phases', () => {
     assert.match((await runCli(['phase', 'nope', '--state', stateFile], { env })).stderr, /unknown phase "nope".*\n.*only, later/s);
     const events = readTimeline(path.join(up.state.sessionDir, 'timeline.jsonl'));
     assert.equal(events.filter((e) => e.type === 'phase.start').length, 1);
+
+    // Hint texts see the services' public addresses (never the session folder).
+    const strong = await client.hintSend({ ladder: 'find-a', level: 'strong' });
+    assert.equal(strong.text, `a is at ${up.state.services['a']!.url}.`);
+    assert.match(fs.readFileSync(path.join(dir, 'HINTS.md'), 'utf8'), new RegExp(`a is at ${up.state.services['a']!.url}`));
   });
 });
