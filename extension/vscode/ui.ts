@@ -37,9 +37,7 @@ export type ContextKey =
   | 'faultline:hintSent'
   | 'faultline:rubricRan'
   | 'faultline:scorecardExported'
-  | 'faultline:liveShare'
-  | 'faultline:portalOpened'
-  | 'faultline:logsOpened';
+  | 'faultline:liveShare';
 
 const contextValues = new Map<ContextKey, unknown>();
 

@@ -8,7 +8,7 @@ import { FaultlineError } from '../../engine/errors';
 import { CANDIDATE_INFO_FILE, type CandidateInfo } from '../../engine/candidateInfo';
 import { LIVE_SHARE_ID, type LiveShareLink } from '../liveShare';
 import type { SessionManager } from '../session/manager';
-import { guarded, output, setContext } from '../ui';
+import { guarded, output } from '../ui';
 
 /** The portal URL: the host's own session, or (Live Share guest) what the host published in the workspace. */
 async function portalUrl(manager: SessionManager): Promise<string> {
@@ -45,7 +45,6 @@ export function registerPortal(manager: SessionManager, liveShare: LiveShareLink
         const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
         output.log?.info(`opening the candidate portal: ${external.toString(true)}`);
         await vscode.env.openExternal(external);
-        setContext('faultline:portalOpened', true);
       }),
     ),
     vscode.commands.registerCommand(

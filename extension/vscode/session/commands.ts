@@ -10,7 +10,7 @@ import { requestAutostart, type SessionMode } from '../../engine/autostart';
 import type { LoadedExercise } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
 import { createWorkspace } from '../../engine/workspace';
-import { guarded, output, setContext } from '../ui';
+import { guarded, output } from '../ui';
 import type { SessionManager } from './manager';
 import { serviceName } from './servicesView';
 
@@ -111,7 +111,6 @@ export function registerSessionCommands(manager: SessionManager): vscode.Disposa
       const name = serviceName(arg) ?? (await pickService(manager, 'Open the logs of which service?'));
       if (!name) return;
       manager.logs.show(name);
-      setContext('faultline:logsOpened', true);
     }),
     r('faultline.openServiceInBrowser', async (arg) => {
       const name = serviceName(arg) ?? (await pickService(manager, 'Open which service in the browser?'));
