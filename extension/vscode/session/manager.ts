@@ -42,6 +42,7 @@ export class SessionManager implements vscode.Disposable {
   private control: ControlClient | undefined;
   private lastMode: SessionMode = 'interview';
   private unsubscribe: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
   /** Services that crashed and were reported; cleared when healthy again (one notification per crash spell). */
   private readonly reportedCrashes = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -142,6 +143,7 @@ export class SessionManager implements vscode.Disposable {
     const ws = this.workspace;
     if (!ws) throw this.noWorkspace();
     if (this.liveShare === 'guest') throw new FaultlineError('usage', 'the services run on the host of this Live Share session');
+    if (this.stopping) await this.stopping;
     if (this.stateName === 'running' || this.stateName === 'starting') return;
     const exercise = ws.exercise.manifest;
     this.lastMode = mode;
@@ -194,20 +196,25 @@ export class SessionManager implements vscode.Disposable {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stop the services; every caller (a command, deactivation, `faultline stop`) waits for the same stop. */
+  stop(): Promise<void> {
     const session = this.session;
-    if (!session || this.stateName === 'stopping') return;
-    this.setState('stopping');
-    try {
-      await session.stop();
-    } finally {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
-      this.session = undefined;
-      this.control = undefined;
-      this.reportedCrashes.clear();
-      this.setState(this.workspace ? 'stopped' : 'none');
-    }
+    if (!session) return Promise.resolve();
+    this.stopping ??= (async () => {
+      this.setState('stopping');
+      try {
+        await session.stop();
+      } finally {
+        this.unsubscribe?.();
+        this.unsubscribe = undefined;
+        this.session = undefined;
+        this.control = undefined;
+        this.stopping = undefined;
+        this.reportedCrashes.clear();
+        this.setState(this.workspace ? 'stopped' : 'none');
+      }
+    })();
+    return this.stopping;
   }
 
   private onSupervisorEvent(e: SupervisorEvent, progress?: vscode.Progress<{ message?: string }>): void {
