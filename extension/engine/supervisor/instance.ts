@@ -40,6 +40,8 @@ export class ServiceInstance {
   readonly logs = new Ring<LogRecord>(400);
   private readonly stderrTail = new Ring<string>(30);
   private child: ChildProcess | undefined;
+  /** While the process is paused (SIGSTOP) its own orphan watchdog cannot run; this one does. */
+  private guardian: ChildProcess | undefined;
   private ipc: IpcClient | undefined;
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -117,6 +119,7 @@ export class ServiceInstance {
     const wasStopping = () => this.stopping;
     void this.exited.then(() => {
       this.child = undefined;
+      this.dismissGuardian();
       if (wasStopping()) {
         this.state = 'stopped';
         return;
@@ -179,6 +182,7 @@ export class ServiceInstance {
     await this.exited;
     clearTimeout(killer);
     signalGroup(child, 'SIGKILL'); // leftovers in the group (grandchildren) go too
+    this.dismissGuardian();
     this.state = 'stopped';
   }
 
@@ -190,7 +194,37 @@ export class ServiceInstance {
 
   /** Send a signal to the whole process group (for chaos: pause/resume/kill). */
   signal(sig: NodeJS.Signals): boolean {
-    return this.child ? signalGroup(this.child, sig) : false;
+    if (!this.child) return false;
+    if (sig === 'SIGSTOP') this.guard(this.child);
+    const sent = signalGroup(this.child, sig);
+    if (sig !== 'SIGSTOP') this.dismissGuardian();
+    return sent;
+  }
+
+  /**
+   * A stopped process runs nothing, its orphan watchdog included, so a supervisor killed while a
+   * service is paused would leave it behind. A tiny detached guardian holds a pipe to us: when the
+   * pipe closes without a dismissal (we died), it kills the paused process group.
+   */
+  private guard(child: ChildProcess): void {
+    if (this.guardian || child.pid === undefined || process.platform === 'win32') return;
+    const script =
+      "const g=Number(process.argv[1]);process.stdin.on('close',()=>{try{process.kill(-g,'SIGKILL')}catch{}process.exit(0)}).resume();";
+    const guardian = spawn(this.spec.execPath, ['-e', script, String(child.pid)], {
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true, // survives our process group's signals (a closed terminal, Ctrl-C)
+      windowsHide: true,
+    });
+    guardian.on('error', () => undefined);
+    guardian.unref();
+    (guardian.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    this.guardian = guardian;
+  }
+
+  private dismissGuardian(): void {
+    this.guardian?.kill('SIGKILL'); // killed, it never sees the pipe close
+    this.guardian = undefined;
   }
 
   private record(r: LogRecord): void {
