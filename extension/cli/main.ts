@@ -317,12 +317,14 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
     return healthy ? 0 : 1;
   }
   io.out(`${paint.bold(io.s, status.exercise)} in ${status.workspace} — running since ${status.startedAt} (pid ${status.pid})`);
-  const rows = [['SERVICE', 'STATE', 'URL', 'PID', 'RESTARTS', 'HEALTH']];
+  // URL is the service's public address (through the fault proxy: what clients and the candidate
+  // use); PORT is the process's own, which the health probe reaches directly.
+  const rows = [['SERVICE', 'STATE', 'URL', 'PORT', 'PID', 'RESTARTS', 'HEALTH']];
   for (const { s, i, r } of checks) {
     const name = s.instances.length > 1 ? `${s.name}#${i.instance}` : s.name;
     const st = i.state === 'healthy' ? paint.green(io.s, i.state) : paint.red(io.s, i.state);
     const health = r.ok ? `${r.status} in ${Math.round(r.ms)} ms` : paint.red(io.s, r.status ? `HTTP ${r.status}` : (r.error ?? 'down'));
-    rows.push([name, st, i.url, String(i.pid ?? '-'), String(i.restarts), health]);
+    rows.push([name, st, s.url, String(i.port), String(i.pid ?? '-'), String(i.restarts), health]);
   }
   io.out(table(rows, io.s));
   for (const { s, i } of checks) {

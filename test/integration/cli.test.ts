@@ -124,7 +124,8 @@ describe('faultline CLI', () => {
 
     const status = await runCli(['status', '--state', stateFile], { env });
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^a\s+healthy\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+0\s+200 in \d+ ms$/m);
+    const a = up.state.services['a']!;
+    assert.match(status.stdout, new RegExp(`^a\\s+healthy\\s+${a.url}\\s+${a.port}\\s+${a.pid}\\s+0\\s+200 in \\d+ ms$`, 'm'));
     const byDir = await runCli(['status', dir, '--json'], { env });
     const json = JSON.parse(byDir.stdout) as { healthy: boolean; services: { name: string }[] };
     assert.equal(json.healthy, true);
