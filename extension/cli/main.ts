@@ -322,13 +322,19 @@ async function cmdStatus(argv: string[], io: Io): Promise<number> {
   const rows = [['SERVICE', 'STATE', 'URL', 'PORT', 'PID', 'RESTARTS', 'HEALTH']];
   for (const { s, i, r } of checks) {
     const name = s.instances.length > 1 ? `${s.name}#${i.instance}` : s.name;
-    const st = i.state === 'healthy' ? paint.green(io.s, i.state) : paint.red(io.s, i.state);
+    const st = i.unresponsive
+      ? paint.red(io.s, 'not responding')
+      : i.state === 'healthy'
+        ? paint.green(io.s, i.state)
+        : paint.red(io.s, i.state);
     const health = r.ok ? `${r.status} in ${Math.round(r.ms)} ms` : paint.red(io.s, r.status ? `HTTP ${r.status}` : (r.error ?? 'down'));
     rows.push([name, st, s.url, String(i.port), String(i.pid ?? '-'), String(i.restarts), health]);
   }
   io.out(table(rows, io.s));
   for (const { s, i } of checks) {
     if (i.lastCrash && i.state !== 'healthy') io.out(paint.red(io.s, `${s.name}: ${i.lastCrash.summary}`));
+    if (i.unresponsive)
+      io.out(paint.red(io.s, `${s.name}: not responding since ${new Date(i.unresponsive.since).toISOString()}: ${i.unresponsive.detail}`));
   }
   return healthy ? 0 : 1;
 }

@@ -84,7 +84,7 @@ function renderServices(v: PortalView): void {
       name.textContent = s.title && s.title !== s.name ? `${s.title} (${s.name})` : s.name;
       const state = document.createElement('span');
       state.className = `badge state-${s.state}`;
-      state.textContent = s.state;
+      state.textContent = s.state === 'stuck' ? 'not responding' : s.state;
       const url = httpUrl(s.url);
       const link = document.createElement(url ? 'a' : 'span');
       link.className = 'service-url';

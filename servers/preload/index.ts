@@ -115,6 +115,8 @@ if (typeof process.send === 'function') {
       return {};
     },
     stats: () => getStats(),
+    // Answered on the main thread's event loop: a reply proves the service can serve requests.
+    ping: () => ({}),
     resetStats: () => resetStats(),
   });
   // Listening for messages must not keep a service alive that would otherwise exit.

@@ -173,6 +173,18 @@ describe('candidate portal (fixture exercise)', () => {
     await ws.next((m) => stateOf(m) === 'up', 'a view with a up again', 30_000, ws.messages.indexOf(down));
   });
 
+  it('shows a service that runs but stopped responding (frozen), then up again', async (tc) => {
+    const ws = await openPortalSocket(portalUrl);
+    tc.after(() => ws.close());
+    await ws.next(isView, 'the first view');
+    const stateOf = (m: PortalMessage) => (isView(m) ? m.view.services.find((s) => s.name === 'a')?.state : undefined);
+    await control().chaosActivate({ mode: 'freeze_a' });
+    tc.after(() => control().chaosReset({}));
+    const stuck = await ws.next((m) => stateOf(m) === 'stuck', 'a view with a stuck (the liveness monitor)', 20_000);
+    await control().chaosReset({});
+    await ws.next((m) => stateOf(m) === 'up', 'a view with a up again', 20_000, ws.messages.indexOf(stuck));
+  });
+
   it('answers 404 for anything else, without paths, and never reads outside its files', async () => {
     const targets = [
       '/nope',

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { FaultlineError } from '../../extension/engine/errors';
 import type { LogRecord } from '../../extension/engine/logs';
 import type { Exercise, Service } from '../../extension/engine/manifest/schema';
-import { startWaves, Supervisor, type SupervisorEvent } from '../../extension/engine/supervisor/supervisor';
+import { startWaves, Supervisor, type SupervisorEvent, type SupervisorOptions } from '../../extension/engine/supervisor/supervisor';
 import { eventually, fixtures, install, isAlive, nodeForServices, tempDir } from '../helpers';
 
 const workspace = path.join(fixtures, 'exercises', 'fixture-basic', 'starter');
@@ -35,7 +35,7 @@ function exercise(services: Service[]): Exercise {
 
 type Cleanup = { after(fn: () => unknown): void };
 
-function supervise(t: Cleanup, services: Service[], restart = {}) {
+function supervise(t: Cleanup, services: Service[], restart = {}, liveness: SupervisorOptions['liveness'] = false) {
   const sessionDir = tempDir(t);
   const logs: LogRecord[] = [];
   const events: SupervisorEvent[] = [];
@@ -47,6 +47,7 @@ function supervise(t: Cleanup, services: Service[], restart = {}) {
     sessionDir,
     runtime: { execPath: nodeForServices, env: {}, version: 'test', source: 'explicit' },
     restart,
+    liveness,
     onLog: (r) => logs.push(r),
     onEvent: (e) => {
       events.push(e);
@@ -200,6 +201,26 @@ describe('supervisor', () => {
     await get(`${url}/spin`);
     await sup.stop(500);
     await eventually(() => !isAlive(pid) && !isAlive(grandchild), 5000, 'service and grandchild to exit');
+  });
+
+  it('reports a process whose event loop stops answering, and when it answers again', async (t) => {
+    const { sup, logs, next } = supervise(t, [service('api')], {}, { intervalMs: 50, timeoutMs: 200 });
+    await sup.start();
+    const instance = () => sup.status()[0]!.instances[0]!;
+    assert.equal(instance().unresponsive, undefined);
+    const stuck = next((e) => e.type === 'unresponsive');
+    sup.signal('api', 'SIGSTOP'); // what a breakpoint or a busy loop looks like from outside
+    const e = await stuck;
+    assert.equal(e.type === 'unresponsive' && e.service, 'api');
+    assert.match(instance().unresponsive?.detail ?? '', /event loop has not answered for 200 ms/);
+    assert.equal(instance().state, 'healthy', 'still running: nothing is restarted behind the candidate');
+    assert.ok(logs.some((r) => r.level === 'warn' && /not responding/.test(r.message)));
+    const back = next((e) => e.type === 'responsive');
+    sup.signal('api', 'SIGCONT');
+    const r = await back;
+    assert.ok(r.type === 'responsive' && r.afterMs >= 200);
+    assert.equal(instance().unresponsive, undefined);
+    assert.ok(logs.some((l) => l.level === 'info' && /responding again after/.test(l.message)));
   });
 
   it('runs replicas, each on its own port', async (t) => {

@@ -85,6 +85,7 @@ export function readBrief(workspace: string, relative: string): Brief {
 }
 
 function serviceState(s: ServiceStatus): PortalService['state'] {
+  if (s.instances.some((i) => i.state === 'healthy' && i.unresponsive)) return 'stuck';
   if (s.instances.length > 0 && s.instances.every((i) => i.state === 'healthy')) return 'up';
   if (s.instances.some((i) => i.state === 'starting' || i.state === 'backoff' || i.state === 'crashed')) return 'starting';
   return 'down';

@@ -45,6 +45,8 @@ export const InstanceStatusSchema = Type.Object({
   url: Type.String(),
   restarts: Type.Integer(),
   lastCrash: Type.Optional(CrashReportSchema),
+  /** The process runs but its event loop does not answer (busy loop, breakpoint, paused). */
+  unresponsive: Type.Optional(Type.Object({ since: Type.Number(), detail: Type.String() })),
 });
 
 export const ServiceStatusSchema = Type.Object({

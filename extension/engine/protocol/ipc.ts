@@ -20,6 +20,9 @@ export interface IpcResponse {
   error?: string;
 }
 
+/** The other side did not answer in time (it may be busy, paused or stuck — not necessarily gone). */
+export class IpcTimeout extends Error {}
+
 export class IpcClient {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -47,7 +50,7 @@ export class IpcClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`${this.label} did not answer ${method} within ${timeoutMs} ms`));
+        reject(new IpcTimeout(`${this.label} did not answer ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.child.send({ type: 'faultline:rpc', id, method, params } satisfies IpcRequest, (err) => {

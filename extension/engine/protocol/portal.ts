@@ -22,8 +22,9 @@ export const PortalServiceSchema = Type.Object(
     title: Type.String(),
     /** The service's public address (through the fault proxy), never an internal edge or instance URL. */
     url: Type.String(),
-    state: Type.Union([Type.Literal('up'), Type.Literal('starting'), Type.Literal('down')], {
-      description: 'up: every instance healthy; starting: (re)starting after a crash; down: failed or stopped.',
+    state: Type.Union([Type.Literal('up'), Type.Literal('starting'), Type.Literal('stuck'), Type.Literal('down')], {
+      description:
+        'up: every instance healthy; starting: (re)starting after a crash; stuck: running but not responding (a busy loop, a breakpoint); down: failed or stopped.',
     }),
   },
   Closed,

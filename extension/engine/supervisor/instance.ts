@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogStreamParser, Ring, type LogRecord } from '../logs';
 import type { CrashReport, InstanceState } from '../protocol/control';
-import { IpcClient } from '../protocol/ipc';
+import { IpcClient, IpcTimeout } from '../protocol/ipc';
 import { probe } from './probe';
 
 export type { CrashReport, InstanceState } from '../protocol/control';
@@ -37,6 +37,8 @@ export class ServiceInstance {
   startedAt = 0;
   healthyAt = 0;
   lastCrash: CrashReport | undefined;
+  /** Set while the running process does not answer liveness pings (see `Supervisor`). */
+  unresponsive: { since: number; detail: string } | undefined;
   readonly logs = new Ring<LogRecord>(400);
   private readonly stderrTail = new Ring<string>(30);
   private child: ChildProcess | undefined;
@@ -71,6 +73,7 @@ export class ServiceInstance {
     }
     this.startedAt = Date.now();
     this.healthyAt = 0;
+    this.unresponsive = undefined;
     const child = spawn(spec.execPath, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -190,6 +193,20 @@ export class ServiceInstance {
   call<T>(method: string, params: unknown): Promise<T> {
     if (!this.ipc || !this.child) return Promise.reject(new Error(`${this.spec.service} is not running`));
     return this.ipc.call<T>(method, params, 5000);
+  }
+
+  /**
+   * Whether the process's event loop answers within `timeoutMs`: its preload replies on that loop,
+   * so a busy loop, a debugger breakpoint or a paused process all show as `false`.
+   */
+  async responsive(timeoutMs: number): Promise<boolean> {
+    if (!this.ipc || !this.child) return true;
+    try {
+      await this.ipc.call('ping', {}, timeoutMs);
+      return true;
+    } catch (err) {
+      return !(err instanceof IpcTimeout); // gone or restarting: the crash handling speaks for it
+    }
   }
 
   /** Send a signal to the whole process group (for chaos: pause/resume/kill). */

@@ -51,7 +51,9 @@ export type SupervisorEvent =
   | { type: 'healthy'; service: string; instance: number; url: string; pid: number; ms: number }
   | { type: 'crashed'; service: string; instance: number; crash: CrashReport; restartInMs?: number }
   | { type: 'failed'; service: string; instance: number; reason: string; crash?: CrashReport }
-  | { type: 'stopped'; service: string; instance: number };
+  | { type: 'stopped'; service: string; instance: number }
+  | { type: 'unresponsive'; service: string; instance: number; detail: string }
+  | { type: 'responsive'; service: string; instance: number; afterMs: number };
 
 export interface SupervisorOptions {
   install: Install;
@@ -63,7 +65,14 @@ export interface SupervisorOptions {
   onLog?: (record: LogRecord) => void;
   onEvent?: (event: SupervisorEvent) => void;
   restart?: Partial<RestartPolicy>;
+  /**
+   * Every running process is pinged over IPC this often; one that does not answer within
+   * `timeoutMs` is reported unresponsive (and responsive again when it answers). `false`: off.
+   */
+  liveness?: { intervalMs: number; timeoutMs: number } | false;
 }
+
+export const DEFAULT_LIVENESS = { intervalMs: 5000, timeoutMs: 2000 };
 
 interface Slot {
   instance: ServiceInstance;
@@ -100,6 +109,7 @@ export class Supervisor {
   private readonly preloadSettings = new Map<string, Record<string, unknown>>();
   private readonly crashLoops = new Map<string, number>();
   private readonly listeners = new Set<(e: SupervisorEvent) => void>();
+  private monitor: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.policy = { ...DEFAULT_RESTART, ...opts.restart };
@@ -127,9 +137,47 @@ export class Supervisor {
     }
   }
 
+  /** Liveness: a process can be up and healthy once, then stuck; say so (and when it recovers). */
+  private startMonitor(): void {
+    const liveness = this.opts.liveness === undefined ? DEFAULT_LIVENESS : this.opts.liveness;
+    if (liveness === false || this.monitor) return;
+    let busy = false;
+    this.monitor = setInterval(() => {
+      if (busy || this.stopped) return;
+      busy = true;
+      void this.checkLiveness(liveness.timeoutMs).finally(() => (busy = false));
+    }, liveness.intervalMs);
+    this.monitor.unref();
+  }
+
+  private async checkLiveness(timeoutMs: number): Promise<void> {
+    const slots = [...this.slots.values()].flat().filter((s) => s.instance.state === 'healthy');
+    await Promise.all(
+      slots.map(async ({ instance }) => {
+        const pid = instance.pid;
+        const ok = await instance.responsive(timeoutMs);
+        if (instance.pid !== pid || instance.state !== 'healthy' || this.stopped) return; // restarted or stopped meanwhile
+        const { service, instance: n } = instance.spec;
+        if (!ok && !instance.unresponsive) {
+          const detail = `its event loop has not answered for ${timeoutMs} ms (a busy loop, a breakpoint, or paused)`;
+          instance.unresponsive = { since: Date.now() - timeoutMs, detail };
+          this.log(service, n, 'warn', `not responding: ${detail}`);
+          this.emit({ type: 'unresponsive', service, instance: n, detail });
+        } else if (ok && instance.unresponsive) {
+          const afterMs = Date.now() - instance.unresponsive.since;
+          instance.unresponsive = undefined;
+          this.log(service, n, 'info', `responding again after ${(afterMs / 1000).toFixed(1)} s`);
+          this.emit({ type: 'responsive', service, instance: n, afterMs });
+        }
+      }),
+    );
+  }
+
   /** Stop all services, dependents first; `graceMs` before SIGKILL (0 = kill at once). */
   async stop(graceMs = 3000): Promise<void> {
     this.stopped = true;
+    clearInterval(this.monitor);
+    this.monitor = undefined;
     const waves = [...startWaves(this.opts.exercise.services).reverse(), [PROXY_SERVICE]];
     for (const wave of waves) {
       await Promise.all(
@@ -168,6 +216,7 @@ export class Supervisor {
         url: slot.instance.url,
         restarts: slot.restarts,
         ...(slot.instance.lastCrash ? { lastCrash: slot.instance.lastCrash } : {}),
+        ...(slot.instance.unresponsive && slot.instance.state === 'healthy' ? { unresponsive: slot.instance.unresponsive } : {}),
       }));
       const status: ServiceStatus = {
         name: s.name,
@@ -445,6 +494,7 @@ export class Supervisor {
       }),
     );
     const failure = failures.find((f) => f !== undefined);
+    if (!failure) this.startMonitor();
     if (failure || service.name === PROXY) return failure;
     try {
       await this.proxy.listen({ id: service.name, service: service.name, upstreams: slots.map((s) => s.instance.url) });

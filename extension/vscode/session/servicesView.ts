@@ -8,8 +8,13 @@ import type { SessionManager } from './manager';
 
 type Node = { kind: 'service'; service: ServiceStatus } | { kind: 'detail'; label: string; tooltip?: string; icon?: string };
 
-const ICON: Record<InstanceState, [string, string?]> = {
+/** What a process is doing, as shown: a running process whose event loop does not answer is `not responding`. */
+type Shown = InstanceState | 'not responding';
+const shown = (i: InstanceStatus): Shown => (i.state === 'healthy' && i.unresponsive ? 'not responding' : i.state);
+
+const ICON: Record<Shown, [string, string?]> = {
   healthy: ['pass-filled', 'testing.iconPassed'],
+  'not responding': ['warning', 'list.warningForeground'],
   starting: ['loading~spin'],
   stopping: ['loading~spin'],
   stopped: ['circle-outline'],
@@ -19,9 +24,9 @@ const ICON: Record<InstanceState, [string, string?]> = {
 };
 
 /** The worst state among a service's replicas. */
-function overall(instances: InstanceStatus[]): InstanceState {
-  const order: InstanceState[] = ['failed', 'crashed', 'backoff', 'starting', 'stopping', 'stopped', 'healthy'];
-  return order.find((s) => instances.some((i) => i.state === s)) ?? 'stopped';
+function overall(instances: InstanceStatus[]): Shown {
+  const order: Shown[] = ['failed', 'crashed', 'not responding', 'backoff', 'starting', 'stopping', 'stopped', 'healthy'];
+  return order.find((s) => instances.some((i) => shown(i) === s)) ?? 'stopped';
 }
 
 export class ServicesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -44,9 +49,17 @@ export class ServicesView implements vscode.TreeDataProvider<Node>, vscode.Dispo
       const who = s.instances.length > 1 ? `replica ${i.instance}: ` : '';
       details.push({
         kind: 'detail',
-        label: `${who}${i.state}${i.pid ? `, pid ${i.pid}` : ''}, port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
-        icon: ICON[i.state][0],
+        label: `${who}${shown(i)}${i.pid ? `, pid ${i.pid}` : ''}, port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
+        icon: ICON[shown(i)][0],
       });
+      if (i.unresponsive) {
+        details.push({
+          kind: 'detail',
+          label: `${who}not responding since ${new Date(i.unresponsive.since).toLocaleTimeString()}`,
+          tooltip: `Running, but ${i.unresponsive.detail}. Faultline does not restart it; Restart does.`,
+          icon: 'watch',
+        });
+      }
       if (i.lastCrash) {
         details.push({
           kind: 'detail',
