@@ -19,6 +19,7 @@ import { renderHtml, renderMarkdown } from '../engine/rubric/scorecard';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, writeFileAtomic, type SessionState } from '../engine/session';
+import { majorOf, pathNodeVersion, resolveRuntime } from '../engine/runtime';
 import { probe } from '../engine/supervisor/probe';
 import { createWorkspace, readMarker } from '../engine/workspace';
 import { LogPrinter, detectColor, paint, style, table, type Style } from './ui';
@@ -164,6 +165,24 @@ async function cmdNew(install: Install, argv: string[], io: Io): Promise<number>
     requestAutostart(created.dir, autostart);
     io.out(`the editor that opens it next starts its services (${autostart})`);
     return 0;
+  }
+  const needs = exercise.manifest.runtime?.node;
+  const found = needs === undefined ? undefined : pathNodeVersion();
+  if (needs !== undefined && (!found || majorOf(found) < needs)) {
+    const ours = (() => {
+      try {
+        return resolveRuntime({ explicit: process.env['FAULTLINE_NODE'], minMajor: needs, install });
+      } catch {
+        return undefined;
+      }
+    })();
+    io.out(
+      paint.yellow(
+        io.s,
+        `note: its tests (npm test) need Node ${needs}+, and ${found ? `the node on your PATH is ${found}` : 'there is no node on your PATH'}` +
+          ` — use a newer one in the candidate's terminal${ours ? `, e.g. PATH=${path.dirname(ours.execPath)}${path.delimiter}$PATH (Node ${ours.version}, what Faultline runs the services on)` : ''}`,
+      ),
+    );
   }
   const shown = path.relative(process.cwd(), created.dir);
   io.out(`next: faultline up ${shown === '' ? '.' : shown.startsWith('..') ? created.dir : shown}`);

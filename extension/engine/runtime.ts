@@ -35,6 +35,18 @@ export function probeNodeVersion(execPath: string, env: Record<string, string> =
   return result.status === 0 && out && /^\d+\.\d+\.\d+/.test(out) ? out : undefined;
 }
 
+/** The version of the first `node` on PATH (what a terminal runs), or undefined when there is none. */
+export function pathNodeVersion(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const r = spawnSync('node', ['-p', 'process.versions.node'], {
+    env,
+    encoding: 'utf8',
+    timeout: 10_000,
+    shell: process.platform === 'win32',
+  });
+  const out = r.stdout?.trim();
+  return r.status === 0 && out && /^\d+\.\d+\.\d+$/.test(out) ? out : undefined;
+}
+
 export interface RuntimeOptions {
   /** Path given by the user (`--node`, FAULTLINE_NODE, `faultline.nodePath`). */
   explicit?: string | undefined;

@@ -16,6 +16,7 @@ import { registerSessionCommands } from './session/commands';
 import { SessionManager } from './session/manager';
 import { ServicesView } from './session/servicesView';
 import { SessionStatusBar } from './session/statusBar';
+import { registerTerminalNode } from './session/terminalNode';
 import { registerTimeline } from './timeline';
 import { output, showError } from './ui';
 
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): FaultlineApi {
     new SessionStatusBar(sessions),
     liveShare,
     ...registerSessionCommands(sessions),
+    registerTerminalNode(context, sessions),
     ...registerChaos(sessions),
     ...registerHints(sessions),
     ...registerRubric(sessions),

@@ -2,8 +2,8 @@
  * The packaged extension in a clean VS Code: the .vsix built by @vscode/vsce (scripts/package.mjs)
  * installs into an empty extensions folder and runs a practice session offline — the services
  * start from the runtime pack shipped inside the .vsix, on the editor's own runtime. The
- * practising candidate requests a hint (it costs points), and closing VS Code leaves no service
- * behind.
+ * practising candidate requests a hint (it costs points), runs \`npm test\` in a terminal on a
+ * machine whose PATH has a too-old Node, and closing VS Code leaves no service behind.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ const home = tempDir(cleanup, 'faultline-e2e-vsix-home-');
 const env = cliEnv(home);
 const workspace = path.join(tempDir(cleanup, 'faultline-e2e-vsix-'), 'practice');
 const vsix = path.join(tempDir(cleanup, 'faultline-e2e-vsix-out-'), 'faultline.vsix');
+const terminalOut = tempDir(cleanup, 'faultline-e2e-terminal-');
 
 before(
   async () => {
@@ -70,7 +71,7 @@ e2eTest(
       return workspace;
     },
   },
-  async (vscode) => {
+  async (vscode, t) => {
     const log = await vscode.outputChannelText('Faultline', { contains: /Price Alerts is running \(practice/, timeoutMs: 120_000 });
     assert.match(log, /Faultline 0\.\d+\.\d+: order-system, price-alerts/);
     const state = await eventually(() => runningState() !== undefined, 30_000, 'the session state').then(() => runningState()!);
@@ -87,6 +88,27 @@ e2eTest(
     const score = await apiClient(controlApi, state.control.url, readToken(state)).score(null);
     assert.deepEqual([score.mode, score.hintCost], ['practice', 0.5]);
     await vscode.screenshot('vsix-practice-hint');
+
+    // The candidate's own terminal: \`node\` and \`npm test\` run on a Node the exercise can use.
+    // (VS Code's server takes PATH from a login shell, so what PATH holds is this machine's: on a
+    // fresh CI machine, Node 20 — the shim at work; with Node 22+ on PATH, nothing to do.)
+    const shim = /terminals get Node \S+ from \S+ \(PATH has ([^)]*)\)/.exec(log);
+    t.diagnostic(shim ? `terminal node shim in use (PATH has ${shim[1]})` : 'PATH has a new enough Node: no shim');
+    await vscode.runCommand('Terminal: Create New Terminal');
+    const terminal = vscode.page.locator('.terminal-wrapper.active .xterm-helper-textarea');
+    await terminal.waitFor({ state: 'attached', timeout: 30_000 });
+    await terminal.focus();
+    const out = (name: string) => path.join(terminalOut, name);
+    await vscode.page.keyboard.type(
+      `node -p process.versions.node > ${out('node')}; npm test > ${out('npm-test')} 2>&1; echo $? > ${out('code')}\n`,
+    );
+    await eventually(() => fs.existsSync(out('code')), 120_000, 'npm test in the terminal to finish');
+    assert.ok(Number.parseInt(fs.readFileSync(out('node'), 'utf8'), 10) >= 22, fs.readFileSync(out('node'), 'utf8'));
+    const npmTest = fs.readFileSync(out('npm-test'), 'utf8');
+    // The starter's own tests run (its TODO tests fail until the candidate writes them).
+    assert.match(npmTest, /^(#|ℹ) tests \d+$/m, npmTest.slice(-2000));
+    assert.match(npmTest, /^(#|ℹ) pass [1-9]\d*$/m);
+    await vscode.screenshot('vsix-practice-terminal');
 
     // Closing VS Code stops every service.
     const pids = Object.values(state.services).flatMap((s) => s.pids.filter((p): p is number => p !== null));

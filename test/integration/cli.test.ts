@@ -36,6 +36,22 @@ describe('faultline CLI', () => {
     assert.deepEqual(parsed.exercises.find((e) => e.id === 'price-alerts')?.solutions, ['reference', 'naive']);
   });
 
+  it("says when the terminal's node is too old for the exercise's tests, and what to use", async (t) => {
+    const { env, work } = setup(t);
+    // Stand-ins for the Node on the user's PATH (a system boundary); git stays reachable.
+    const pathWith = (version: string) => {
+      const bin = tempDir(t, 'faultline-path-node-');
+      fs.writeFileSync(path.join(bin, 'node'), `#!/bin/sh\necho ${version}\n`, { mode: 0o755 });
+      return [bin, ...(env['PATH'] ?? '').split(path.delimiter)].join(path.delimiter);
+    };
+    const old = await runCli(['new', 'price-alerts', path.join(work, 'old')], { env: { ...env, PATH: pathWith('20.1.0') } });
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stdout, /note: its tests \(npm test\) need Node 22\+, and the node on your PATH is 20\.1\.0 — .*PATH=\S+ \(Node 2\d/);
+    const fine = await runCli(['new', 'price-alerts', path.join(work, 'fine')], { env: { ...env, PATH: pathWith('24.0.0') } });
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.doesNotMatch(fine.stdout, /note:/);
+  });
+
   it('creates a workspace with a git baseline and no interviewer material', async (t) => {
     const { env, work } = setup(t);
     const dir = path.join(work, 'candidate');
