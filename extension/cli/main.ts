@@ -167,7 +167,7 @@ async function cmdNew(install: Install, argv: string[], io: Io): Promise<number>
     return 0;
   }
   const needs = exercise.manifest.runtime?.node;
-  const found = needs === undefined ? undefined : pathNodeVersion();
+  const found = needs === undefined ? undefined : await pathNodeVersion();
   if (needs !== undefined && (!found || majorOf(found) < needs)) {
     const ours = (() => {
       try {

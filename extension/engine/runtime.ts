@@ -4,7 +4,7 @@
  * runtime (`process.execPath` + `ELECTRON_RUN_AS_NODE=1`), and `--node` / `faultline.nodePath`
  * override both.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FaultlineError } from './errors';
@@ -36,15 +36,18 @@ export function probeNodeVersion(execPath: string, env: Record<string, string> =
 }
 
 /** The version of the first `node` on PATH (what a terminal runs), or undefined when there is none. */
-export function pathNodeVersion(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const r = spawnSync('node', ['-p', 'process.versions.node'], {
-    env,
-    encoding: 'utf8',
-    timeout: 10_000,
-    shell: process.platform === 'win32',
+export function pathNodeVersion(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'node',
+      ['-p', 'process.versions.node'],
+      { env, encoding: 'utf8', timeout: 10_000, shell: process.platform === 'win32' },
+      (err, stdout) => {
+        const out = stdout.trim();
+        resolve(!err && /^\d+\.\d+\.\d+$/.test(out) ? out : undefined);
+      },
+    );
   });
-  const out = r.stdout?.trim();
-  return r.status === 0 && out && /^\d+\.\d+\.\d+$/.test(out) ? out : undefined;
 }
 
 export interface RuntimeOptions {

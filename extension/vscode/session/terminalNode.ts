@@ -36,7 +36,7 @@ export function writeNodeShim(dir: string, runtime: Runtime): string {
 export function registerTerminalNode(context: vscode.ExtensionContext, sessions: SessionManager): vscode.Disposable {
   const collection = context.environmentVariableCollection;
   let applied: string | undefined;
-  const update = () => {
+  const update = async () => {
     const ws = sessions.workspace;
     const key = ws && sessions.role !== 'guest' ? ws.dir : undefined;
     if (key === applied) return;
@@ -45,8 +45,8 @@ export function registerTerminalNode(context: vscode.ExtensionContext, sessions:
     if (!ws || key === undefined) return;
     const minMajor = ws.exercise.manifest.runtime?.node;
     if (minMajor === undefined) return;
-    const found = pathNodeVersion();
-    if (found && majorOf(found) >= minMajor) return;
+    const found = await pathNodeVersion(); // not at activation's expense: terminals open later
+    if (applied !== key || (found && majorOf(found) >= minMajor)) return;
     let runtime: Runtime;
     try {
       runtime = editorRuntime(sessions.install, minMajor);
@@ -61,6 +61,7 @@ export function registerTerminalNode(context: vscode.ExtensionContext, sessions:
     collection.description = `Faultline: \`node\` is Node ${runtime.version} (${ws.exercise.manifest.title} needs Node ${minMajor}+; PATH has ${found ? `Node ${found}` : 'none'})`;
     output.log?.info(`terminals get Node ${runtime.version} from ${dir} (PATH has ${found ? `Node ${found}` : 'no node'})`);
   };
-  update();
-  return sessions.onDidChange(update);
+  const run = () => void update().catch((err: unknown) => output.log?.warn(`terminal node: ${String(err)}`));
+  run();
+  return sessions.onDidChange(run);
 }
