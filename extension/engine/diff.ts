@@ -47,3 +47,61 @@ export async function candidateDiff(workspace: string, baseline: string = BASELI
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** How big the candidate's change is, for the timeline (`candidate.diff`). */
+export interface DiffSize {
+  files: number;
+  added: number;
+  removed: number;
+}
+
+/**
+ * The size of the candidate's change over time: a snapshot every `intervalMs` (and on demand),
+ * recorded only when it differs from the last one recorded — so the timeline shows when the
+ * candidate's work grew, without an event per tick.
+ */
+export class DiffTracker {
+  private last: string;
+  private timer: NodeJS.Timeout | undefined;
+  private pending: Promise<DiffSize | undefined> | undefined;
+
+  constructor(
+    private readonly workspace: string,
+    private readonly record: (size: DiffSize) => void,
+    /** The last size recorded before (a resumed session), so it is not recorded twice. */
+    previous: DiffSize = { files: 0, added: 0, removed: 0 },
+  ) {
+    this.last = DiffTracker.key(previous);
+  }
+
+  start(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => void this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Snapshot now (one at a time); records and returns the size when it changed. Never throws. */
+  check(): Promise<DiffSize | undefined> {
+    this.pending ??= candidateDiff(this.workspace)
+      .then((d) => {
+        const size = { files: d.files.length, added: d.added, removed: d.removed };
+        const key = DiffTracker.key(size);
+        if (key === this.last) return undefined;
+        this.last = key;
+        this.record(size);
+        return size;
+      })
+      .catch(() => undefined) // not a git work tree any more, git missing: nothing to record
+      .finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private static key(s: DiffSize): string {
+    return `${s.files}/${s.added}/${s.removed}`;
+  }
+}

@@ -17,7 +17,7 @@ import { acquireLock, readState, sessionDirFor, writeFileAtomic, writeState, typ
 import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
 import { publishCandidateInfo, withdrawCandidateInfo } from './candidateInfo';
-import { candidateDiff } from './diff';
+import { candidateDiff, DiffTracker } from './diff';
 import { hintStatus, sendHint } from './hints';
 import { chaosLock, phaseStatus, startPhase } from './phases';
 import { startPortal, type Portal } from './portal/server';
@@ -27,6 +27,9 @@ import { computeScore } from './rubric/score';
 import type { Scorecard } from './rubric/scorecard';
 import { Timeline } from './timeline';
 import { ensureDependencies, readMarker } from './workspace';
+
+/** How often the size of the candidate's change is sampled for the timeline. */
+const DIFF_INTERVAL_MS = 20_000;
 
 export interface StartSessionOptions {
   install: Install;
@@ -76,6 +79,15 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
   let control: ServedApi | undefined;
   let portal: Portal | undefined;
   const timeline = new Timeline(path.join(sessionDir, 'timeline.jsonl'));
+  const lastDiff = timeline
+    .read()
+    .reverse()
+    .find((e) => e.type === 'candidate.diff');
+  const diffs = new DiffTracker(
+    workspace,
+    (size) => timeline.append('candidate.diff', { ...size }),
+    lastDiff ? { files: Number(lastDiff['files']), added: Number(lastDiff['added']), removed: Number(lastDiff['removed']) } : undefined,
+  );
   const stateFiles = [path.join(sessionDir, 'state.json'), ...(opts.stateFiles ?? []).map((f) => path.resolve(f))];
   try {
     const restored = ensureDependencies(opts.install, workspace);
@@ -190,8 +202,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
         queryStats: ({ service, reset }) => sup.preloadStats(service, reset ?? false),
         rubricRun: ({ stage, only }, { emit, signal }) => {
           const next = rubricQueue.then(async () => {
-            const diff = await candidateDiff(workspace).catch(() => null);
-            if (diff) timeline.append('candidate.diff', { files: diff.files.length, added: diff.added, removed: diff.removed });
+            await diffs.check();
             const r = await runRubric(
               {
                 install: opts.install,
@@ -302,6 +313,8 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       runtime: runtime.version,
       services: state.services,
     });
+    void diffs.check();
+    diffs.start(DIFF_INTERVAL_MS);
     let stopping: Promise<void> | undefined;
     hooks.onChange = () => {
       if (stopping) return;
@@ -324,6 +337,8 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           if (ctl.status().active) await ctl.reset().catch(() => undefined);
           await ctl.close();
           await sup.stop();
+          diffs.stop();
+          await diffs.check();
           timeline.append('session.stop', {});
           timeline.close();
           writeState(stateFiles, { ...stateOf(), stoppedAt: new Date().toISOString() });
@@ -335,6 +350,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       },
     };
   } catch (err) {
+    diffs.stop();
     await control?.close();
     await portal?.close();
     await chaos?.close();

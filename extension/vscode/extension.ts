@@ -13,6 +13,7 @@ import { LiveShareLink } from './liveShare';
 import { registerPortal } from './portal';
 import { registerRubric } from './rubric';
 import { registerSessionCommands } from './session/commands';
+import { registerCandidateTests } from './session/candidateTests';
 import { SessionManager } from './session/manager';
 import { ServicesView } from './session/servicesView';
 import { SessionStatusBar } from './session/statusBar';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): FaultlineApi {
     liveShare,
     ...registerSessionCommands(sessions),
     registerTerminalNode(context, sessions),
+    registerCandidateTests(sessions),
     ...registerChaos(sessions),
     ...registerHints(sessions),
     ...registerRubric(sessions),

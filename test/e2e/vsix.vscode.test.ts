@@ -2,8 +2,9 @@
  * The packaged extension in a clean VS Code: the .vsix built by @vscode/vsce (scripts/package.mjs)
  * installs into an empty extensions folder and runs a practice session offline — the services
  * start from the runtime pack shipped inside the .vsix, on the editor's own runtime. The
- * practising candidate requests a hint (it costs points), runs \`npm test\` in a terminal on a
- * machine whose PATH has a too-old Node, and closing VS Code leaves no service behind.
+ * practising candidate requests a hint (it costs points) and runs `npm test` in a terminal (on
+ * the services' Node when PATH's is too old; the run lands on the timeline); closing VS Code
+ * leaves no service behind.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../../extension/engine/session';
+import { readTimeline } from '../../extension/engine/timeline';
 import { cliEnv, cliPath, eventually, suiteCleanup, tempDir } from '../helpers';
 import { e2eTest, repoRoot } from './vscode';
 
@@ -99,15 +101,20 @@ e2eTest(
     await terminal.waitFor({ state: 'attached', timeout: 30_000 });
     await terminal.focus();
     const out = (name: string) => path.join(terminalOut, name);
-    await vscode.page.keyboard.type(
-      `node -p process.versions.node > ${out('node')}; npm test > ${out('npm-test')} 2>&1; echo $? > ${out('code')}\n`,
-    );
-    await eventually(() => fs.existsSync(out('code')), 120_000, 'npm test in the terminal to finish');
+    await vscode.page.keyboard.type(`node -p process.versions.node > ${out('node')}\n`);
+    await eventually(() => fs.existsSync(out('node')) && fs.readFileSync(out('node'), 'utf8').endsWith('\n'), 30_000, 'node -p');
     assert.ok(Number.parseInt(fs.readFileSync(out('node'), 'utf8'), 10) >= 22, fs.readFileSync(out('node'), 'utf8'));
-    const npmTest = fs.readFileSync(out('npm-test'), 'utf8');
-    // The starter's own tests run (its TODO tests fail until the candidate writes them).
-    assert.match(npmTest, /^(#|ℹ) tests \d+$/m, npmTest.slice(-2000));
-    assert.match(npmTest, /^(#|ℹ) pass [1-9]\d*$/m);
+    // The candidate runs their tests, as anyone would: the run lands on the timeline (shell
+    // integration) with the totals the runner printed — the starter's TODO tests fail.
+    await vscode.page.keyboard.type('npm test\n');
+    const timeline = path.join(sessionDirFor(workspace, home), 'timeline.jsonl');
+    const testRun = () => readTimeline(timeline).find((e) => e.type === 'candidate.tests');
+    await eventually(() => testRun() !== undefined, 120_000, 'the candidate test run on the timeline');
+    const run = testRun()!;
+    assert.equal(run['command'], 'npm test');
+    assert.equal(run['exitCode'], 1);
+    assert.ok(Number(run['passed']) > 0 && Number(run['failed']) > 0 && Number(run['todo']) > 0, JSON.stringify(run));
+    assert.match(await vscode.outputChannelText('Faultline', { contains: /candidate ran `npm test`/ }), /\d+ passed, \d+ failed/);
     await vscode.screenshot('vsix-practice-terminal');
 
     // Closing VS Code stops every service.

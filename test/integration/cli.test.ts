@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { readTimeline } from '../../extension/engine/timeline';
 import { cliEnv, eventually, fixtures, isAlive, nodeForServices, repoRoot, runCli, startUp, tempDir, waitForLine } from '../helpers';
 
 const exercises = path.join(fixtures, 'exercises');
@@ -162,9 +163,16 @@ describe('faultline CLI', () => {
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /unknown service "zzz"[\s\S]*services of this exercise: a, b/);
 
+    fs.appendFileSync(path.join(dir, 'server.js'), '// the candidate edits\n');
     const stop = await runCli(['stop', '--state', stateFile], { env });
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(await up.exited, 0);
+    const diffs = readTimeline(path.join(up.state.sessionDir, 'timeline.jsonl')).filter((e) => e.type === 'candidate.diff');
+    assert.deepEqual(
+      diffs.map((e) => [e['files'], e['added'], e['removed']]),
+      [[1, 1, 0]],
+      "the size of the candidate's change is on the timeline (sampled, and once more at the end)",
+    );
     for (const s of Object.values(newState.services)) assert.equal(isAlive(s.pid!), false);
     assert.equal(fs.existsSync(path.join(dir, '.faultline', 'session.json')), false, 'withdrawn when the session stops');
     const after = await runCli(['status', '--state', stateFile], { env });

@@ -41,8 +41,13 @@ export function describeEvent(e: TimelineEvent): string | null {
       return `Rubric run ${str(e['run'])} started${e['stage'] ? ` (stage ${str(e['stage'])})` : ''}`;
     case 'rubric.end':
       return `Rubric run ${str(e['run'])} ${e['aborted'] ? 'aborted' : 'finished'}: ${str(e['passed'])} passed, ${str(e['failed'])} failed`;
-    case 'candidate.tests':
-      return `Candidate ran the tests: ${str(e['passed'])} passed, ${str(e['failed'])} failed`;
+    case 'candidate.tests': {
+      const counts =
+        typeof e['passed'] === 'number' ? `${str(e['passed'])} passed, ${str(e['failed'] ?? 0)} failed` : `exit code ${str(e['exitCode'])}`;
+      return `Candidate ran \`${str(e['command'])}\`: ${counts}`;
+    }
+    case 'candidate.diff':
+      return `Candidate's change: ${str(e['files'])} file(s), +${str(e['added'])} −${str(e['removed'])} lines`;
     case 'service.crashed':
       return `Service crashed: ${str(e['summary'])}`;
     case 'service.restarted':
