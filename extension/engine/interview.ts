@@ -114,6 +114,10 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
           timeline.append('service.crashed', { service: event.service, instance: event.instance, summary: event.crash.summary });
         if (event.type === 'failed')
           timeline.append('service.failed', { service: event.service, instance: event.instance, reason: event.reason });
+        if (event.type === 'unresponsive')
+          timeline.append('service.unresponsive', { service: event.service, instance: event.instance, detail: event.detail });
+        if (event.type === 'responsive')
+          timeline.append('service.responsive', { service: event.service, instance: event.instance, afterMs: event.afterMs });
         if (event.type !== 'starting') hooks.onChange?.();
       },
     });

@@ -14,6 +14,8 @@ import { before, describe, it } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { renderMarkdown } from '../../extension/engine/portal/markdown';
 import { buildPortalView, readBrief } from '../../extension/engine/portal/view';
+import { describeEvent } from '../../extension/engine/rubric/scorecard';
+import { readTimeline } from '../../extension/engine/timeline';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { PortalViewSchema, portalApi, type PortalMessage, type PortalView } from '../../extension/engine/protocol/portal';
 import { apiClient } from '../../extension/engine/protocol/rpc';
@@ -183,6 +185,9 @@ describe('candidate portal (fixture exercise)', () => {
     const stuck = await ws.next((m) => stateOf(m) === 'stuck', 'a view with a stuck (the liveness monitor)', 20_000);
     await control().chaosReset({});
     await ws.next((m) => stateOf(m) === 'up', 'a view with a up again', 20_000, ws.messages.indexOf(stuck));
+    const events = readTimeline(path.join(state.sessionDir, 'timeline.jsonl')).map((e) => describeEvent(e) ?? '');
+    assert.ok(events.some((e) => /^Service a stopped responding: its event loop has not answered/.test(e)));
+    assert.ok(events.some((e) => /^Service a responding again after \d+\.\d s$/.test(e)));
   });
 
   it('answers 404 for anything else, without paths, and never reads outside its files', async () => {

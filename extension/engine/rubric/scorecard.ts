@@ -52,6 +52,10 @@ export function describeEvent(e: TimelineEvent): string | null {
       return `Service crashed: ${str(e['summary'])}`;
     case 'service.restarted':
       return `Service ${str(e['service'])} restarted: ${str(e['reason'])}`;
+    case 'service.unresponsive':
+      return `Service ${str(e['service'])} stopped responding: ${str(e['detail'])}`;
+    case 'service.responsive':
+      return `Service ${str(e['service'])} responding again after ${(Number(e['afterMs']) / 1000).toFixed(1)} s`;
     case 'service.failed':
       return `Service ${str(e['service'])} gave up: ${str(e['reason'])}`;
     default:
