@@ -15,12 +15,13 @@ import { formatProblem, validateManifestFile } from '../engine/manifest/validate
 import { initExercise } from '../engine/authoring/init';
 import type { ActivationReport } from '../engine/chaos/controller';
 import type { Score } from '../engine/rubric/score';
-import { renderHtml, renderMarkdown } from '../engine/rubric/scorecard';
+import { describeEvent, renderHtml, renderMarkdown } from '../engine/rubric/scorecard';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, writeFileAtomic, type SessionState } from '../engine/session';
 import { majorOf, pathNodeVersion, resolveRuntime } from '../engine/runtime';
 import { probe } from '../engine/supervisor/probe';
+import { TimelineTail, type TimelineEvent } from '../engine/timeline';
 import { createWorkspace, readMarker } from '../engine/workspace';
 import { LogPrinter, detectColor, paint, style, table, type Style } from './ui';
 
@@ -50,6 +51,8 @@ Usage:
   faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
                                                        score a manual rubric item
   faultline scorecard [<dir>] [--state FILE] [--json] [--md FILE] [--html FILE]
+  faultline timeline [<dir>] [--state FILE] [--json] [--follow]
+                                                       what happened: chaos, hints, phases, tests, rubric runs
   faultline portal [<dir>] [--state FILE] [--open]     the candidate portal's URL (brief, services, hints, time left)
   faultline stop [<dir>] [--state FILE]
   faultline validate [<exercise dir>...]               check exercise manifests
@@ -724,6 +727,68 @@ async function cmdScorecard(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function cmdTimeline(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline timeline [<dir>] [--state FILE] [--json] [--follow]';
+  const { values, positionals } = args(
+    argv,
+    { state: { type: 'string' }, json: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' } },
+    usage,
+  );
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  // A past interview too: the timeline outlives its session.
+  const stateFile = stateFileFrom(positionals[0], values.state, usage);
+  const sessionDir = values.state ? readState(stateFile).sessionDir : path.dirname(stateFile);
+  const file = path.join(sessionDir, 'timeline.jsonl');
+  if (!fs.existsSync(file)) {
+    throw new FaultlineError(
+      'not-a-workspace',
+      `no timeline at ${file}: this workspace has not run a session yet`,
+      'start one with `faultline up`',
+    );
+  }
+  let started: number | undefined;
+  const show = (e: TimelineEvent) => {
+    if (e.type === 'session.start') started = Date.parse(e.t);
+    if (values.json) return io.out(JSON.stringify(e));
+    const text = describeEvent(e);
+    if (text === null) return;
+    const at = new Date(e.t);
+    const elapsed = started === undefined ? '' : `+${clockOf(at.getTime() - started)}`;
+    io.out(`${paint.dim(io.s, at.toTimeString().slice(0, 8))} ${paint.dim(io.s, elapsed.padStart(8))}  ${text}`);
+  };
+  const tail = new TimelineTail(file);
+  for (const e of tail.read()) show(e);
+  if (!values.follow) return 0;
+  // Follow until the session stops (or Ctrl-C).
+  await new Promise<void>((resolve) => {
+    const watcher = fs.watch(file, () => {
+      for (const e of tail.read()) {
+        show(e);
+        if (e.type === 'session.stop') done();
+      }
+    });
+    const done = () => {
+      watcher.close();
+      process.off('SIGINT', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+  });
+  return 0;
+}
+
+/** "1:02:03" / "2:03" for a duration in ms. */
+function clockOf(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
 async function cmdScore(argv: string[], io: Io): Promise<number> {
   const usage = 'faultline score <item> <points> [<dir>] [--state FILE] --note TEXT';
   const { values, positionals } = args(argv, { state: { type: 'string' }, note: { type: 'string' } }, usage);
@@ -829,6 +894,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdCheck(rest, io);
       case 'score':
         return await cmdScore(rest, io);
+      case 'timeline':
+        return await cmdTimeline(rest, io);
       case 'scorecard':
         return await cmdScorecard(rest, io);
       case 'validate':

@@ -64,21 +64,53 @@ export class Timeline {
   }
 }
 
+/** Every complete event of a timeline file; a line cut short by a crash mid-write is skipped. */
 export function readTimeline(file: string): TimelineEvent[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const events: TimelineEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+  return new TimelineTail(file).read();
+}
+
+/**
+ * Reads a timeline file incrementally (`faultline timeline --follow`): each `read()` returns the
+ * complete events appended since the previous one; a line still being written waits for the next.
+ */
+export class TimelineTail {
+  private offset = 0;
+  private pending = Buffer.alloc(0);
+
+  constructor(readonly file: string) {}
+
+  read(): TimelineEvent[] {
+    let fd: number;
     try {
-      events.push(JSON.parse(line) as TimelineEvent);
+      fd = fs.openSync(this.file, 'r');
     } catch {
-      // a line cut short by a crash mid-write: everything before it is intact
+      return [];
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size < this.offset) {
+        this.offset = 0; // replaced by a new file
+        this.pending = Buffer.alloc(0);
+      }
+      if (size === this.offset) return [];
+      const chunk = Buffer.alloc(size - this.offset);
+      fs.readSync(fd, chunk, 0, chunk.length, this.offset);
+      this.offset = size;
+      const bytes = Buffer.concat([this.pending, chunk]);
+      const end = bytes.lastIndexOf(0x0a) + 1; // whole lines only: never split a UTF-8 character
+      this.pending = bytes.subarray(end);
+      const events: TimelineEvent[] = [];
+      for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          events.push(JSON.parse(line) as TimelineEvent);
+        } catch {
+          // a line cut short by a crash mid-write: everything before it is intact
+        }
+      }
+      return events;
+    } finally {
+      fs.closeSync(fd);
     }
   }
-  return events;
 }

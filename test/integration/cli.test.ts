@@ -4,7 +4,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readTimeline } from '../../extension/engine/timeline';
-import { cliEnv, eventually, fixtures, isAlive, nodeForServices, repoRoot, runCli, startUp, tempDir, waitForLine } from '../helpers';
+import {
+  cliEnv,
+  cliPath,
+  eventually,
+  fixtures,
+  isAlive,
+  nodeForServices,
+  repoRoot,
+  runCli,
+  startUp,
+  tempDir,
+  waitForLine,
+} from '../helpers';
 
 const exercises = path.join(fixtures, 'exercises');
 
@@ -178,6 +190,43 @@ describe('faultline CLI', () => {
     const after = await runCli(['status', '--state', stateFile], { env });
     assert.equal(after.code, 3);
     assert.match(after.stderr, /stopped at/);
+  });
+
+  it('shows the timeline of a session, follows it live, and keeps it after the session stopped', async (t) => {
+    const { env, work } = setup(t);
+    const dir = path.join(work, 'ws');
+    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const stateFile = path.join(work, 'state.json');
+    const up = await startUp(t, dir, { env, stateFile });
+
+    const follow = spawn(process.execPath, [cliPath, 'timeline', dir, '--follow'], { env: { ...env, NO_COLOR: '1' } });
+    t.after(() => follow.kill('SIGKILL'));
+    const output = { text: '' };
+    follow.stdout.setEncoding('utf8').on('data', (d: string) => (output.text += d));
+    const exited = new Promise<number | null>((resolve) => follow.on('exit', (code) => resolve(code)));
+    await waitForLine(follow, /\+0:\d\d {2}Session started \(interview\)$/, 10_000, output);
+    const activated = waitForLine(follow, /^\d\d:\d\d:\d\d +\+\d+:\d\d {2}Chaos a_errors activated \(seed \d+\)$/, 10_000, output);
+    assert.equal((await runCli(['chaos', 'a_errors', dir], { env })).code, 0);
+    await activated;
+    fs.appendFileSync(path.join(dir, 'server.js'), '// edited\n');
+    assert.equal((await runCli(['stop', dir], { env })).code, 0);
+    assert.equal(await up.exited, 0);
+    assert.equal(await exited, 0, 'follow ends with the session');
+    assert.match(output.text, /Candidate's change: 1 file\(s\), \+1 −0 lines\n.*Session stopped\n$/);
+
+    const after = await runCli(['timeline', dir, '--json'], { env });
+    assert.equal(after.code, 0, after.stderr);
+    const types = after.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    assert.deepEqual(
+      types.filter((x) => x.startsWith('session') || x.startsWith('chaos.activate')),
+      ['session.start', 'chaos.activate', 'session.stop'],
+    );
+    const none = await runCli(['timeline', path.join(work, 'elsewhere')], { env });
+    assert.equal(none.code, 65);
+    assert.match(none.stderr, /no timeline at .*: this workspace has not run a session yet/);
   });
 
   it('Ctrl-C stops every service and exits 0', async (t) => {
