@@ -9,6 +9,7 @@ import type { LoadedExercise } from './catalog';
 import { FaultlineError } from './errors';
 import { commitAll, git, initRepository } from './git';
 import type { Install } from './install';
+import { solutionLayers } from './manifest/schema';
 import { installRuntimePack } from './runtimePack';
 
 export const MARKER_DIR = '.faultline';
@@ -89,15 +90,8 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
   const m = exercise.manifest;
   const dir = path.resolve(opts.dir);
   const progress = opts.onProgress ?? (() => undefined);
-  let solutionDir: string | undefined;
-  if (opts.solution !== undefined) {
-    const rel = m.solutions[opts.solution];
-    if (rel === undefined) {
-      const known = Object.keys(m.solutions).join(', ') || '(none)';
-      throw new FaultlineError('usage', `exercise "${m.id}" has no solution "${opts.solution}"`, `available solutions: ${known}`);
-    }
-    solutionDir = path.join(exercise.dir, rel);
-  }
+  // The solution's overlays, what it extends first.
+  const solutionDirs = opts.solution === undefined ? [] : solutionLayers(m, opts.solution).map((rel) => path.join(exercise.dir, rel));
   const existed = fs.existsSync(dir);
   if (existed && !isEmptyDir(dir)) {
     throw new FaultlineError(
@@ -118,10 +112,10 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
     await initRepository(dir);
     const baseline = await commitAll(dir, `Baseline: ${m.title} starter`);
     await git(dir, ['tag', BASELINE_TAG, baseline]);
-    if (solutionDir && opts.solution) {
+    if (solutionDirs.length > 0 && opts.solution) {
       // Baseline = the untouched starter, so the solution shows up as the diff a candidate would make.
       progress(`applying the ${opts.solution} solution`);
-      copyTree(solutionDir, dir, true);
+      for (const overlay of solutionDirs) copyTree(overlay, dir, true);
       await commitAll(dir, `Apply the ${opts.solution} solution`);
     }
     const marker: WorkspaceMarker = {

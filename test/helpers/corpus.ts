@@ -115,7 +115,8 @@ export function interviewerCorpus(exerciseDir: string): InterviewerCorpus {
       if (!starterNames.has(name)) checkFileNames.push(name);
     }
   }
-  for (const [name, rel] of Object.entries(manifest.solutions)) addFiles(path.join(exerciseDir, rel), `solution ${name}`);
+  for (const [name, entry] of Object.entries(manifest.solutions))
+    addFiles(path.join(exerciseDir, typeof entry === 'string' ? entry : entry.path), `solution ${name}`);
 
   for (const c of manifest.rubric?.categories ?? []) {
     for (const item of c.items) {

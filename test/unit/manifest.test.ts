@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadCatalog } from '../../extension/engine/catalog';
 import { FaultlineError } from '../../extension/engine/errors';
-import { exerciseJsonSchema } from '../../extension/engine/manifest/schema';
+import { exerciseJsonSchema, solutionLayers, type Exercise } from '../../extension/engine/manifest/schema';
 import { parseTemplate, renderTemplate } from '../../extension/engine/manifest/templates';
 import { formatJsonPath, formatProblem, validateManifestFile, validateManifestText } from '../../extension/engine/manifest/validate';
 import { install, repoRoot, tempDir } from '../helpers';
@@ -132,6 +132,34 @@ describe('manifest validation', () => {
       messages.some((m) => /\$\.brief: brief not found/.test(m)),
       messages.join('\n'),
     );
+  });
+
+  it('checks what a solution extends: a known solution, no cycles', () => {
+    const messages = problemsOf(
+      mutate((m) => {
+        const base = Object.values(m['solutions'] as Record<string, string>)[0]!;
+        m['solutions'] = {
+          base,
+          ok: { path: base, extends: 'base' },
+          lost: { path: base, extends: 'nowhere' },
+          ping: { path: base, extends: 'pong' },
+          pong: { path: base, extends: 'ping' },
+        };
+      }),
+    ).map((p) => `${formatJsonPath(p.path)}: ${p.message}`);
+    assert.deepEqual(
+      messages.filter((m) => m.includes('solutions')),
+      [
+        '$.solutions.lost.extends: solution "lost" extends an unknown solution "nowhere"',
+        '$.solutions.ping.extends: solutions extend each other in a cycle: ping → pong → ping',
+        '$.solutions.pong.extends: solutions extend each other in a cycle: pong → ping → pong',
+      ],
+    );
+    const m = JSON.parse(
+      mutate((x) => (x['solutions'] = { a: 'sa', b: { path: 'sb', extends: 'a' }, c: { path: 'sc', extends: 'b' } })),
+    ) as Exercise;
+    assert.deepEqual(solutionLayers(m, 'c'), ['sa', 'sb', 'sc'], 'bases first');
+    assert.throws(() => solutionLayers(m, 'zzz'), /has no solution "zzz"[\s\S]*/);
   });
 
   it('rejects paths that escape the exercise folder', () => {

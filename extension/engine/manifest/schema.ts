@@ -6,12 +6,15 @@
  * `schemas/exercise.schema.json` for editors, and the types are derived with `Static`.
  * Descriptions are user-facing (hover text in the manifest editor), so keep them precise.
  */
+import { FaultlineError } from '../errors';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Id = (description: string) => Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 64, description });
 
 const RelativePath = (description: string) =>
   Type.String({ minLength: 1, pattern: '^(?![/\\\\])(?!.*(^|[/\\\\])\\.\\.([/\\\\]|$)).+$', description });
+
+const SOLUTION_NAME = '^[a-z][a-z0-9_-]*$';
 
 const Markdown = (description: string) => Type.String({ minLength: 1, description });
 
@@ -260,9 +263,23 @@ export const Exercise = Type.Object(
         },
       ),
     ),
-    solutions: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]*$' }), RelativePath('Overlay folder.'), {
-      description: 'Named solution overlays, e.g. {"reference": "solutions/reference"}. Interviewer material.',
-    }),
+    solutions: Type.Record(
+      Type.String({ pattern: SOLUTION_NAME }),
+      Type.Union([
+        RelativePath('Overlay folder.'),
+        Type.Object(
+          {
+            path: RelativePath('Overlay folder: only the files that differ from the solution it extends.'),
+            extends: Type.String({ pattern: SOLUTION_NAME, description: 'Another solution, applied first.' }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+      {
+        description:
+          'Named solution overlays, e.g. {"reference": "solutions/reference", "naive": {"path": "solutions/naive", "extends": "reference"}}. Interviewer material.',
+      },
+    ),
     interviewer: Type.Object(
       {
         guide: Type.Optional(RelativePath('Interviewer guide (Markdown).')),
@@ -291,4 +308,30 @@ export function exerciseJsonSchema(): Record<string, unknown> {
     title: 'Faultline exercise manifest',
     ...(strip(Exercise) as Record<string, unknown>),
   };
+}
+
+/**
+ * The overlay folders of a solution, applied in this order (what it extends first). Throws a
+ * clear error for an unknown solution or a cycle of `extends`.
+ */
+export function solutionLayers(m: Pick<Exercise, 'id' | 'solutions'>, name: string): string[] {
+  const layers: string[] = [];
+  const seen: string[] = [];
+  for (let at: string | undefined = name; at !== undefined;) {
+    const entry: Exercise['solutions'][string] | undefined = m.solutions[at];
+    if (entry === undefined) {
+      const known = Object.keys(m.solutions).join(', ') || '(none)';
+      const what =
+        seen.length === 0
+          ? `exercise "${m.id}" has no solution "${at}"`
+          : `solution "${seen[seen.length - 1]}" extends an unknown solution "${at}"`;
+      throw new FaultlineError('usage', what, `available solutions: ${known}`);
+    }
+    if (seen.includes(at))
+      throw new FaultlineError('invalid-manifest', `solutions extend each other in a cycle: ${[...seen, at].join(' → ')}`);
+    seen.push(at);
+    layers.unshift(typeof entry === 'string' ? entry : entry.path);
+    at = typeof entry === 'string' ? undefined : entry.extends;
+  }
+  return layers;
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
-import { Exercise } from './schema';
+import { Exercise, solutionLayers } from './schema';
 import { FAULT_TYPES, checkFault, faultType } from '../chaos/faults';
 import { parseTemplate } from './templates';
 import { scanCheckIds } from './checkIds';
@@ -397,9 +397,18 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     const abs = path.resolve(dir, rel);
     return abs === starter || abs.startsWith(starter + path.sep);
   };
-  for (const [name, rel] of Object.entries(m.solutions)) {
-    if (!isDir(path.resolve(dir, rel))) error(['solutions', name], `solution folder not found: ${rel}`);
-    if (insideStarter(rel)) error(['solutions', name], 'solutions are interviewer material and must not lie inside the starter');
+  for (const [name, entry] of Object.entries(m.solutions)) {
+    const rel = typeof entry === 'string' ? entry : entry.path;
+    const at = typeof entry === 'string' ? ['solutions', name] : ['solutions', name, 'path'];
+    if (!isDir(path.resolve(dir, rel))) error(at, `solution folder not found: ${rel}`);
+    if (insideStarter(rel)) error(at, 'solutions are interviewer material and must not lie inside the starter');
+    if (typeof entry !== 'string') {
+      try {
+        solutionLayers(m, name);
+      } catch (err) {
+        error(['solutions', name, 'extends'], err instanceof Error ? err.message : String(err));
+      }
+    }
   }
   for (const key of ['guide', 'checks'] as const) {
     const rel = m.interviewer[key];
