@@ -1,6 +1,6 @@
 /**
  * The Timeline view: what happened in this session, newest first (phases, chaos on and off,
- * hints, rubric runs, manual scores, crashes) — read from the session's timeline file, so it
+ * hints, rubric runs, manual scores, crashes, the candidate's test runs and change size) — read from the session's timeline file, so it
  * also shows a finished or crashed session.
  */
 import * as path from 'node:path';
@@ -10,7 +10,11 @@ import { sessionDirFor } from '../../engine/session';
 import { readTimeline, type TimelineEvent } from '../../engine/timeline';
 import type { SessionManager } from '../session/manager';
 
+/** By type prefix; the first match wins, so specific types come first. */
 const ICONS: [string, string][] = [
+  ['candidate.diff', 'diff'],
+  ['service.unresponsive', 'watch'],
+  ['service.responsive', 'pass'],
   ['session.', 'debug-start'],
   ['phase.', 'milestone'],
   ['chaos.', 'flame'],
@@ -47,7 +51,12 @@ export class TimelineView implements vscode.TreeDataProvider<TimelineEvent>, vsc
     const t = new Date(e.t);
     item.description = t.toLocaleTimeString();
     item.tooltip = `${t.toLocaleString()} — ${e.type}`;
-    item.iconPath = new vscode.ThemeIcon(ICONS.find(([prefix]) => e.type.startsWith(prefix))?.[1] ?? 'circle-small');
+    item.iconPath =
+      e.type === 'candidate.tests'
+        ? e['exitCode'] === 0
+          ? new vscode.ThemeIcon('testing-passed-icon', new vscode.ThemeColor('testing.iconPassed'))
+          : new vscode.ThemeIcon('testing-failed-icon', new vscode.ThemeColor('testing.iconFailed'))
+        : new vscode.ThemeIcon(ICONS.find(([prefix]) => e.type.startsWith(prefix))?.[1] ?? 'circle-small');
     return item;
   }
 
