@@ -52,3 +52,40 @@ export function parseTestSummary(output: string): TestCounts | undefined {
     return { passed: passing, failed: last(/^\s*(\d+) failing\b/gm) ?? 0, todo: last(/^\s*(\d+) pending\b/gm) ?? 0 };
   return undefined;
 }
+
+/** How the candidate used their tests during the session, from the timeline. */
+export interface TestActivity {
+  runs: number;
+  firstAt: string | null;
+  /** The first run that exited 0 with no failing test. */
+  firstGreenAt: string | null;
+  last: { at: string; exitCode: number | null; passed?: number; failed?: number } | null;
+}
+
+export function testActivity(events: readonly { t: string; type: string; [key: string]: unknown }[]): TestActivity {
+  const activity: TestActivity = { runs: 0, firstAt: null, firstGreenAt: null, last: null };
+  for (const e of events) {
+    if (e.type !== 'candidate.tests') continue;
+    activity.runs++;
+    activity.firstAt ??= e.t;
+    const exitCode = typeof e['exitCode'] === 'number' ? e['exitCode'] : null;
+    const failed = typeof e['failed'] === 'number' ? e['failed'] : undefined;
+    const passed = typeof e['passed'] === 'number' ? e['passed'] : undefined;
+    if (exitCode === 0 && !failed) activity.firstGreenAt ??= e.t;
+    activity.last = { at: e.t, exitCode, ...(passed !== undefined ? { passed } : {}), ...(failed !== undefined ? { failed } : {}) };
+  }
+  return activity;
+}
+
+/** One sentence for the scorecard. */
+export function describeTestActivity(a: TestActivity): string {
+  if (a.runs === 0) return 'The candidate did not run their tests in a terminal Faultline could see.';
+  const last = a.last;
+  const lastText = !last
+    ? ''
+    : last.passed !== undefined
+      ? ` The last run: ${last.passed} passed, ${last.failed ?? 0} failed.`
+      : ` The last run exited with code ${last.exitCode ?? 'unknown'}.`;
+  const green = a.firstGreenAt ? `first all passing at ${a.firstGreenAt}` : 'never all passing';
+  return `The candidate ran their tests ${a.runs} time(s): first at ${a.firstAt ?? '?'}, ${green}.${lastText}`;
+}

@@ -180,12 +180,16 @@ describe('rubric runs (fixture exercise)', () => {
       'NOTES.md',
       '+// candidate was here',
       'Weak',
+      "The candidate's tests",
+      'did not run their tests',
+      "Candidate's change: ",
     ]) {
       assert.ok(page.includes(expected.replace('&', '&amp;').replace('"', '&quot;')), `HTML shows ${expected}`);
     }
     const text = fs.readFileSync(md, 'utf8');
     assert.match(text, /^# Fixture — scorecard/m);
     assert.match(text, /\| Basics \| 3 \/ 5 \|/);
+    assert.match(text, /^## The candidate's tests\n\nThe candidate did not run their tests/m);
     assert.match(text, /```diff[\s\S]*\+\/\/ candidate was here/);
     assert.doesNotMatch(text, /HINTS\.md/, 'the hints file is not part of the candidate diff');
   });

@@ -4,6 +4,7 @@
  * rating, every check with its evidence, manual scores with notes, hints with times, the session
  * timeline and the candidate's diff against the baseline.
  */
+import { describeTestActivity, testActivity } from '../candidateTests';
 import type { CandidateDiff } from '../diff';
 import type { TimelineEvent } from '../timeline';
 import { str, type ItemScore, type Score } from './score';
@@ -117,6 +118,7 @@ export function renderMarkdown(card: Scorecard): string {
     for (const h of s.hints) out.push(`- ${h.at} — ${h.title} (${h.level})${s.mode === 'practice' ? `, −${fmt(h.cost)}` : ''}`);
     out.push('');
   }
+  out.push("## The candidate's tests", '', describeTestActivity(testActivity(card.timeline)), '');
   out.push('## Timeline', '');
   for (const e of card.timeline) {
     const line = describeEvent(e);
@@ -212,6 +214,7 @@ ${s.mode === 'practice' ? `<div class="muted">${fmt(s.points)} points − ${fmt(
 <section><h2>Score by category</h2><table>${s.categories.map((c) => `<tr><td>${esc(c.title)}</td><td class="num">${fmt(c.earned)} / ${fmt(c.max)}</td></tr>`).join('')}</table></section>
 ${s.categories.map((c) => `<section><h2>${esc(c.title)} <span class="muted">${fmt(c.earned)} / ${fmt(c.max)}</span></h2><table>${items(c)}</table></section>`).join('\n')}
 <section><h2>Hints used</h2>${s.hints.length === 0 ? '<p class="muted">No hints were used.</p>' : `<ul>${s.hints.map((h) => `<li><span class="muted">${esc(h.at)}</span> <b>${esc(h.title)}</b> (${esc(h.level)})${s.mode === 'practice' ? ` −${fmt(h.cost)}` : ''}<br>${esc(h.text)}</li>`).join('')}</ul>`}</section>
+<section><h2>The candidate's tests</h2><p>${esc(describeTestActivity(testActivity(card.timeline)))}</p></section>
 <section><h2>Timeline</h2><ul class="timeline">${timeline}</ul></section>
 ${
   card.diff
