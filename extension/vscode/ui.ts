@@ -36,6 +36,7 @@ export type ContextKey =
   | 'faultline:chaosActive'
   | 'faultline:hintSent'
   | 'faultline:rubricRan'
+  | 'faultline:testsRan'
   | 'faultline:scorecardExported'
   | 'faultline:liveShare';
 

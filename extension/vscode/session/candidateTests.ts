@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { isTestCommand, parseTestSummary } from '../../engine/candidateTests';
-import { output } from '../ui';
+import { output, setContext } from '../ui';
 import type { SessionManager } from './manager';
 
 /** Runner totals are printed at the end: keep the tail of a long output only. */
@@ -37,6 +37,7 @@ export function registerCandidateTests(sessions: SessionManager): vscode.Disposa
       const session = sessions.running;
       if (!session) return;
       session.timeline.append('candidate.tests', { command, exitCode: e.exitCode ?? null, ms: Date.now() - run.started, ...counts });
+      setContext('faultline:testsRan', true); // the candidate walkthrough's "Run the tests" step
       output.log?.info(
         `candidate ran \`${command}\`: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : `exit code ${e.exitCode ?? '?'}`}`,
       );
