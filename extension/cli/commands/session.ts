@@ -1,0 +1,297 @@
+/** Running a session: `up`, `status`, `stop`, `restart`, `logs`, `timeline`. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadCatalog } from '../../engine/catalog';
+import { FaultlineError } from '../../engine/errors';
+import type { Install } from '../../engine/install';
+import { startSession } from '../../engine/interview';
+import { describeEvent } from '../../engine/rubric/scorecard';
+import { controlApi } from '../../engine/protocol/control';
+import { apiClient } from '../../engine/protocol/rpc';
+import { isAlive, readState, readToken } from '../../engine/session';
+import { probe } from '../../engine/supervisor/probe';
+import { TimelineTail, type TimelineEvent } from '../../engine/timeline';
+import { LogPrinter, paint, table } from '../ui';
+import { type Io, args, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
+
+export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';
+  const { values, positionals } = args(
+    argv,
+    {
+      state: { type: 'string' },
+      node: { type: 'string' },
+      fresh: { type: 'boolean' },
+      practice: { type: 'boolean' },
+      chaos: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    usage,
+  );
+  const seed = parseSeed(values.seed, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const dir = path.resolve(need(positionals[0], 'workspace folder', usage));
+  const abort = new AbortController();
+  let interrupts = 0;
+  let session: Awaited<ReturnType<typeof startSession>> | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.out(paint.dim(io.s, `\n${sig}: stopping services… (again to force)`));
+      abort.abort();
+    } else {
+      io.out(paint.red(io.s, 'forcing stop'));
+      void session?.supervisor.stop(0).then(() => process.exit(130));
+      if (!session) process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const names: string[] = [];
+  try {
+    const exerciseName = (() => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as { exercise?: string };
+      } catch {
+        return {};
+      }
+    })().exercise;
+    if (exerciseName) {
+      const ex = loadCatalog(install).exercises.find((e) => e.manifest.id === exerciseName);
+      ex?.manifest.services.forEach((s) => names.push(s.name));
+      // An unknown --chaos mode is a usage error: say so before starting anything.
+      if (ex && values.chaos && !ex.manifest.chaos.some((c) => c.id === values.chaos)) {
+        const known = ex.manifest.chaos.map((c) => c.id);
+        throw new FaultlineError(
+          'usage',
+          `unknown chaos mode "${values.chaos}"`,
+          known.length ? `chaos modes of ${ex.manifest.id}: ${known.join(', ')}` : `${ex.manifest.id} has no chaos modes`,
+        );
+      }
+    }
+    const printer = new LogPrinter(io.s, names);
+    try {
+      session = await startSession({
+        install,
+        workspace: dir,
+        nodePath: values.node ?? process.env['FAULTLINE_NODE'],
+        stateFiles: values.state ? [values.state] : [],
+        fresh: values.fresh ?? false,
+        practice: values.practice ?? false,
+        signal: abort.signal,
+        onLog: (r) => io.out(printer.format(r)),
+        onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
+        onEvent: (e) => {
+          const name = e.instance > 1 ? `${e.service}#${e.instance}` : e.service;
+          if (e.type === 'healthy') io.out(paint.green(io.s, `[faultline] ${name} healthy at ${e.url} (pid ${e.pid}, ${e.ms} ms)`));
+          if (e.type === 'failed') io.out(paint.red(io.s, `[faultline] ${name} failed: ${e.reason}`));
+          if (e.type === 'crashed') {
+            io.out(paint.red(io.s, `[faultline] ${e.crash.summary}`));
+            if (e.crash.exception && !e.crash.duringStartup) io.out(paint.dim(io.s, e.crash.exception.stack));
+          }
+        },
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+      io.out(paint.dim(io.s, '[faultline] stopped before all services were up'));
+      return 130;
+    }
+    const ready = session.state;
+    if (values.chaos) {
+      try {
+        printActivation(io, await session.chaos.activate(values.chaos, seed));
+      } catch (err) {
+        await session.stop();
+        throw err;
+      }
+    }
+    io.out(`FAULTLINE_READY ${JSON.stringify(ready)}`);
+    io.out(
+      paint.green(io.s, `[faultline] ${session.exercise.title} is up: `) +
+        Object.entries(ready.services)
+          .map(([n, s]) => `${n} ${s.url}`)
+          .join(', ') +
+        paint.dim(io.s, ' — Ctrl-C stops everything'),
+    );
+    io.out(
+      paint.green(io.s, '[faultline] candidate portal: ') + ready.portal.url + paint.dim(io.s, ' (brief, service URLs, hints, time left)'),
+    );
+    await Promise.race([session.stopRequested, new Promise<void>((r) => abort.signal.addEventListener('abort', () => r()))]);
+    await session.stop();
+    io.out(paint.dim(io.s, '[faultline] all services stopped'));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+}
+
+export async function cmdStatus(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline status [<dir>] [--state FILE] [--json]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const state = liveState(stateFileFrom(positionals[0], values.state, usage));
+  const client = apiClient(controlApi, state.control.url, readToken(state));
+  const status = await client.status(null).catch((err: unknown) => {
+    if (err instanceof FaultlineError && err.code === 'not-running') {
+      throw new FaultlineError(
+        'not-running',
+        `the session for ${state.workspace} does not answer (${err.message})`,
+        'restart it with `faultline up`',
+      );
+    }
+    throw err;
+  });
+  const checks = await Promise.all(
+    status.services.flatMap((s) => s.instances.map(async (i) => ({ s, i, r: await probe(i.url + s.health, 2000) }))),
+  );
+  const healthy = checks.every((c) => c.r.ok);
+  if (values.json) {
+    io.out(
+      JSON.stringify({ ...status, healthy, probes: checks.map((c) => ({ service: c.s.name, instance: c.i.instance, ...c.r })) }, null, 2),
+    );
+    return healthy ? 0 : 1;
+  }
+  io.out(`${paint.bold(io.s, status.exercise)} in ${status.workspace} — running since ${status.startedAt} (pid ${status.pid})`);
+  // URL is the service's public address (through the fault proxy: what clients and the candidate
+  // use); PORT is the process's own, which the health probe reaches directly.
+  const rows = [['SERVICE', 'STATE', 'URL', 'PORT', 'PID', 'RESTARTS', 'HEALTH']];
+  for (const { s, i, r } of checks) {
+    const name = s.instances.length > 1 ? `${s.name}#${i.instance}` : s.name;
+    const st = i.unresponsive
+      ? paint.red(io.s, 'not responding')
+      : i.state === 'healthy'
+        ? paint.green(io.s, i.state)
+        : paint.red(io.s, i.state);
+    const health = r.ok ? `${r.status} in ${Math.round(r.ms)} ms` : paint.red(io.s, r.status ? `HTTP ${r.status}` : (r.error ?? 'down'));
+    rows.push([name, st, s.url, String(i.port), String(i.pid ?? '-'), String(i.restarts), health]);
+  }
+  io.out(table(rows, io.s));
+  for (const { s, i } of checks) {
+    if (i.lastCrash && i.state !== 'healthy') io.out(paint.red(io.s, `${s.name}: ${i.lastCrash.summary}`));
+    if (i.unresponsive)
+      io.out(paint.red(io.s, `${s.name}: not responding since ${new Date(i.unresponsive.since).toISOString()}: ${i.unresponsive.detail}`));
+  }
+  return healthy ? 0 : 1;
+}
+
+export async function cmdStop(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline stop [<dir>] [--state FILE]';
+  const { values, positionals } = args(argv, { state: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const file = stateFileFrom(positionals[0], values.state, usage);
+  const state = liveState(file);
+  await apiClient(controlApi, state.control.url, readToken(state)).stop({});
+  const deadline = Date.now() + 15_000;
+  while (isAlive(state.pid) && Date.now() < deadline) {
+    const now = readState(file);
+    if (now.stoppedAt) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  io.out(`stopped ${state.exercise} (${state.workspace})`);
+  return 0;
+}
+
+export async function cmdRestart(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline restart <service> [<dir>] [--state FILE]';
+  const { values, positionals } = args(argv, { state: { type: 'string' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const service = need(positionals[0], 'service', usage);
+  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const s = await apiClient(controlApi, state.control.url, readToken(state), 120_000).restart({ service });
+  io.out(`${service} restarted: ${s.url}`);
+  return 0;
+}
+
+export async function cmdLogs(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline logs <service> [<dir>] [--state FILE] [-n N]';
+  const { values, positionals } = args(argv, { state: { type: 'string' }, lines: { type: 'string', short: 'n' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const service = need(positionals[0], 'service', usage);
+  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const lines = values.lines ? Number.parseInt(values.lines, 10) : 100;
+  if (!Number.isInteger(lines) || lines < 1 || lines > 400) throw new FaultlineError('usage', '-n must be a number from 1 to 400', usage);
+  const records = await apiClient(controlApi, state.control.url, readToken(state)).logs({ service, lines });
+  const printer = new LogPrinter(io.s, Object.keys(state.services));
+  for (const r of records) io.out(printer.format(r));
+  return 0;
+}
+
+export async function cmdTimeline(argv: string[], io: Io): Promise<number> {
+  const usage = 'faultline timeline [<dir>] [--state FILE] [--json] [--follow]';
+  const { values, positionals } = args(
+    argv,
+    { state: { type: 'string' }, json: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' } },
+    usage,
+  );
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  // A past interview too: the timeline outlives its session.
+  const stateFile = stateFileFrom(positionals[0], values.state, usage);
+  const sessionDir = values.state ? readState(stateFile).sessionDir : path.dirname(stateFile);
+  const file = path.join(sessionDir, 'timeline.jsonl');
+  if (!fs.existsSync(file)) {
+    throw new FaultlineError(
+      'not-a-workspace',
+      `no timeline at ${file}: this workspace has not run a session yet`,
+      'start one with `faultline up`',
+    );
+  }
+  let started: number | undefined;
+  const show = (e: TimelineEvent) => {
+    if (e.type === 'session.start') started = Date.parse(e.t);
+    if (values.json) return io.out(JSON.stringify(e));
+    const text = describeEvent(e);
+    if (text === null) return;
+    const at = new Date(e.t);
+    const elapsed = started === undefined ? '' : `+${clockOf(at.getTime() - started)}`;
+    io.out(`${paint.dim(io.s, at.toTimeString().slice(0, 8))} ${paint.dim(io.s, elapsed.padStart(8))}  ${text}`);
+  };
+  const tail = new TimelineTail(file);
+  for (const e of tail.read()) show(e);
+  if (!values.follow) return 0;
+  // Follow until the session stops (or Ctrl-C).
+  await new Promise<void>((resolve) => {
+    const watcher = fs.watch(file, () => {
+      for (const e of tail.read()) {
+        show(e);
+        if (e.type === 'session.stop') done();
+      }
+    });
+    const done = () => {
+      watcher.close();
+      process.off('SIGINT', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+  });
+  return 0;
+}
+
+/** "1:02:03" / "2:03" for a duration in ms. */
+export function clockOf(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
