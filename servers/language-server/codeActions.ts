@@ -17,6 +17,7 @@ const RENAMES = new Set<FixData['code']>([
   'unknown-check',
   'unknown-phase',
   'unknown-stage',
+  'unknown-solution',
 ]);
 
 function fixData(d: Diagnostic): FixData | undefined {

@@ -69,6 +69,12 @@ export function completions(model: ManifestModel, position: Position): Completio
       'service',
     );
   }
+  if (matchPath(p, ['solutions', '*', 'extends']))
+    return names(
+      model.solutions().filter((s) => s.name !== p[1]),
+      CompletionItemKind.Reference,
+      'solution',
+    );
   if (matchPath(p, ['phases', '#', 'chaos', '#'])) return names(notListed(model.chaosModes()), CompletionItemKind.Event, 'chaos mode');
   if (matchPath(p, ['hints', '#', 'chaos'])) return names(model.chaosModes(), CompletionItemKind.Event, 'chaos mode');
   if (matchPath(p, ['hints', '#', 'phase'])) return names(model.phases(), CompletionItemKind.EnumMember, 'phase');

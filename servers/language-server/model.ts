@@ -103,6 +103,11 @@ export class ManifestModel {
     });
   }
 
+  solutions(): Named[] {
+    const solutions = this.value['solutions'];
+    return isRecord(solutions) ? Object.keys(solutions).map((name) => ({ name })) : [];
+  }
+
   chaosModes(): Named[] {
     return this.ids(this.value['chaos']);
   }

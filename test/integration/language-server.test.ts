@@ -215,6 +215,7 @@ describe('manifest language server (stdio)', () => {
     (m['rubric'] as { total: number }).total = 12;
     const items = (m['rubric'] as { categories: { items: Record<string, unknown>[] }[] }).categories[0]!.items;
     items[0]!['check'] = 'helth';
+    (m['solutions'] as Record<string, unknown>)['variant'] = { path: 'solutions/patched', extends: 'patchd' };
   });
   const good = exercise(path.join(work, 'good'), () => undefined);
 
@@ -271,6 +272,12 @@ describe('manifest language server (stdio)', () => {
         code: 'unknown-check',
       },
       {
+        message: 'solution "variant" extends an unknown solution "patchd"',
+        range: rangeOf(broken.text, '"patchd"'),
+        severity: 1,
+        code: 'unknown-solution',
+      },
+      {
         message: 'check "health" (interviewer/checks/basic.check.ts:4) is not used by any rubric item',
         range: rangeOf(broken.text, '"interviewer/checks"'),
         severity: 2,
@@ -315,6 +322,9 @@ describe('manifest language server (stdio)', () => {
     const checks = await client.completion(broken.uri, pos(broken.text, '"helth"', 2));
     assert.deepEqual(labels(checks), ['health', 'items', 'spare']);
     assert.equal(checks.find((i) => i.label === 'items')?.detail, 'b reaches a');
+
+    const bases = await client.completion(broken.uri, pos(broken.text, '"patchd"', 1));
+    assert.deepEqual(labels(bases), ['patched'], 'solutions.<name>.extends: the others');
 
     const level = await client.completion(good.uri, pos(good.text, '"level": "junior"', '"level": "'.length));
     assert.deepEqual(labels(level), ['junior', 'mid', 'senior', 'staff']);
@@ -364,13 +374,14 @@ describe('manifest language server (stdio)', () => {
       false,
     );
 
-    for (const code of ['unknown-service', 'unknown-check']) {
+    for (const code of ['unknown-service', 'unknown-check', 'unknown-solution']) {
       const d = diagnostics.find((x) => x.code === code);
       assert.ok(d, code);
       const fixes = await client.codeActions(broken.uri, [d]);
       assert.ok(fixes[0], `a fix for ${code}`);
       text = applyEdits(text, editsOf(fixes[0], broken.uri));
     }
+    assert.match(text, /"extends": "patched"/);
     diagnostics = await client.change(broken.uri, text);
     assert.deepEqual(
       diagnostics.map((d) => d.message),

@@ -43,6 +43,7 @@ export type ProblemCode =
   | 'unknown-chaos-mode'
   | 'unknown-phase'
   | 'unknown-stage'
+  | 'unknown-solution'
   | 'unknown-check'
   | 'unknown-fault-type'
   | 'duplicate-id'
@@ -403,8 +404,15 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     if (!isDir(path.resolve(dir, rel))) error(at, `solution folder not found: ${rel}`);
     if (insideStarter(rel)) error(at, 'solutions are interviewer material and must not lie inside the starter');
     if (typeof entry !== 'string') {
+      const others = Object.keys(m.solutions).filter((n) => n !== name);
+      if (!others.includes(entry.extends)) {
+        error(['solutions', name, 'extends'], `solution "${name}" extends an unknown solution "${entry.extends}"`, 'unknown-solution', {
+          known: others,
+        });
+        continue;
+      }
       try {
-        solutionLayers(m, name);
+        solutionLayers(m, name); // cycles
       } catch (err) {
         error(['solutions', name, 'extends'], err instanceof Error ? err.message : String(err));
       }
