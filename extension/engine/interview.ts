@@ -20,6 +20,7 @@ import { publishCandidateInfo, withdrawCandidateInfo } from './candidateInfo';
 import { candidateDiff, DiffTracker } from './diff';
 import { hintStatus, sendHint } from './hints';
 import { chaosLock, phaseStatus, startPhase } from './phases';
+import { PortalLogFeed } from './portal/logFeed';
 import { startPortal, type Portal } from './portal/server';
 import { buildPortalView } from './portal/view';
 import { runRubric } from './rubric/run';
@@ -88,6 +89,8 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     (size) => timeline.append('candidate.diff', { ...size }),
     lastDiff ? { files: Number(lastDiff['files']), added: Number(lastDiff['added']), removed: Number(lastDiff['removed']) } : undefined,
   );
+  // What the services print, for the candidate portal (collected from the first line on).
+  const portalLogs = new PortalLogFeed(exercise.services.map((s) => s.name));
   const stateFiles = [path.join(sessionDir, 'state.json'), ...(opts.stateFiles ?? []).map((f) => path.resolve(f))];
   try {
     const restored = ensureDependencies(opts.install, workspace);
@@ -107,7 +110,10 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       workspace,
       sessionDir,
       runtime,
-      ...(opts.onLog ? { onLog: opts.onLog } : {}),
+      onLog: (record) => {
+        opts.onLog?.(record);
+        portalLogs.push(record);
+      },
       onEvent: (event) => {
         opts.onEvent?.(event);
         if (event.type === 'crashed')
@@ -274,6 +280,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
       install: opts.install,
       view: () => buildPortalView({ exercise, workspace, events: timeline.read(), services: sup.status(), mode }),
       timeline,
+      logs: portalLogs,
       port: previousPortalPort(stateFiles[0] ?? ''),
       ...(opts.portalAllowHosts ? { allowHosts: opts.portalAllowHosts } : {}),
     });
@@ -337,6 +344,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
         stopping ??= (async () => {
           await served.close();
           await candidatePortal.close();
+          portalLogs.close();
           // Leave the databases as they were: revert data faults of an active chaos mode.
           if (ctl.status().active) await ctl.reset().catch(() => undefined);
           await ctl.close();
@@ -355,6 +363,7 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
     };
   } catch (err) {
     diffs.stop();
+    portalLogs.close();
     await control?.close();
     await portal?.close();
     await chaos?.close();

@@ -2,10 +2,11 @@
  * The candidate portal page (browser; built by scripts/build.mjs into dist/portal/portal.js).
  * It renders the PortalView it gets from the portal server — over the WebSocket, which pushes a
  * new view whenever something changes, and from GET api/view at load — and keeps the countdown
- * ticking. The HTML of the brief and the hints comes from the server's escaping Markdown
- * renderer; everything else is set as text. No framework, no external resources.
+ * ticking, and shows what the services print (`logs` messages). The HTML of the brief and the
+ * hints comes from the server's escaping Markdown renderer; everything else is set as text. No
+ * framework, no external resources.
  */
-import type { PortalHint, PortalMessage, PortalView } from '../../extension/engine/protocol/portal';
+import type { PortalHint, PortalLogLine, PortalMessage, PortalView } from '../../extension/engine/protocol/portal';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -26,6 +27,12 @@ let firstRender = true;
 let flashTimer: number | undefined;
 
 const hintKey = (h: PortalHint) => `${h.at}|${h.title}|${h.level}`;
+
+/** Log lines kept (and shown) on the page. */
+const LOG_KEEP = 500;
+const logLines: PortalLogLine[] = [];
+/** The next `logs` message is the server's recent lines (after a (re)connect): it replaces ours. */
+let logsReplace = true;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -147,6 +154,58 @@ function renderHints(v: PortalView): void {
   $('hint-count').textContent = v.hints.length > 0 ? String(v.hints.length) : '';
 }
 
+function logItem(line: PortalLogLine): HTMLLIElement {
+  const li = document.createElement('li');
+  li.dataset['level'] = line.level;
+  li.dataset['service'] = line.service;
+  const time = document.createElement('time');
+  time.dateTime = new Date(line.t).toISOString();
+  time.textContent = new Date(line.t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const service = document.createElement('span');
+  service.className = 'log-service';
+  service.textContent = line.service;
+  const text = document.createElement('span');
+  text.className = 'log-text';
+  text.textContent = line.text;
+  li.append(time, ' ', service, ' ', text);
+  return li;
+}
+
+/** Append (or, after a reconnect, replace) log lines; follow the end unless the reader scrolled up. */
+function addLogs(lines: PortalLogLine[], skipped: number, replace: boolean): void {
+  const list = $('log');
+  const filter = $<HTMLSelectElement>('log-service').value;
+  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+  if (replace) {
+    logLines.length = 0;
+    list.replaceChildren();
+  }
+  const shown = (l: PortalLogLine) => filter === '' || l.service === filter;
+  const items = lines.filter(shown).map(logItem);
+  if (skipped > 0) {
+    const li = document.createElement('li');
+    li.className = 'log-skipped';
+    li.textContent = `… ${skipped} line(s) not shown (too many at once)`;
+    items.push(li);
+  }
+  list.append(...items);
+  logLines.push(...lines);
+  if (logLines.length > LOG_KEEP) logLines.splice(0, logLines.length - LOG_KEEP);
+  while (list.childElementCount > LOG_KEEP) list.firstElementChild?.remove();
+  $('no-logs').hidden = logLines.length > 0;
+  if (atEnd || replace) list.scrollTop = list.scrollHeight;
+}
+
+function renderLogFilter(v: PortalView): void {
+  const select = $<HTMLSelectElement>('log-service');
+  const names = v.services.map((s) => s.name);
+  const current = [...select.options].slice(1).map((o) => o.value);
+  if (current.join('|') === names.join('|')) return;
+  const chosen = select.value;
+  select.replaceChildren(select.options[0]!, ...names.map((n) => new Option(n, n)));
+  select.value = names.includes(chosen) ? chosen : '';
+}
+
 function render(v: PortalView): void {
   view = v;
   clockOffsetMs = Date.parse(v.now) - Date.now();
@@ -164,6 +223,7 @@ function render(v: PortalView): void {
   }
   renderServices(v);
   renderHints(v);
+  renderLogFilter(v);
   tick();
   firstRender = false;
   document.body.dataset['ready'] = 'true';
@@ -209,6 +269,7 @@ function connect(): void {
   socket = ws;
   ws.addEventListener('open', () => {
     retryMs = RECONNECT_MIN_MS;
+    logsReplace = true;
     setConnection('live', 'Live');
   });
   ws.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -221,6 +282,10 @@ function connect(): void {
     }
     if (message.type === 'view') render(message.view);
     else if (message.type === 'hint') flashTitle(message.hint);
+    else if (message.type === 'logs') {
+      addLogs(message.lines, message.skipped, logsReplace);
+      logsReplace = false;
+    }
   });
   ws.addEventListener('close', () => {
     if (socket !== ws) return;
@@ -242,6 +307,10 @@ async function load(): Promise<void> {
 }
 
 window.setInterval(tick, 1000);
+$('log-service').addEventListener('change', () => {
+  const keep = [...logLines];
+  addLogs(keep, 0, true);
+});
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && flashTimer === undefined) document.title = BASE_TITLE;
 });

@@ -120,6 +120,14 @@ describe('candidate portal in Chromium', { skip: fs.existsSync(CHROMIUM) ? false
       await page.waitForFunction((before) => document.getElementById('countdown')?.textContent !== before, countdown);
       assert.equal(await page.isVisible('#no-hints'), true);
       assert.equal(await page.getAttribute('#hints', 'aria-live'), 'polite');
+      // What the services printed, live: a new line, and the filter by service.
+      await page.waitForSelector('#log li[data-service="a"]');
+      await fetch(`${up.state.services['b']!.url}/count`, { method: 'POST' }).then((r) => r.text());
+      await page.waitForSelector('#log li[data-service="b"] >> text=/counted \\d+/');
+      await page.selectOption('#log-service', 'a');
+      assert.equal(await page.locator('#log li[data-service="b"]').count(), 0, 'filtered to a');
+      assert.ok((await page.locator('#log li[data-service="a"]').count()) > 0);
+      await page.selectOption('#log-service', '');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-start.png'), fullPage: true });
 
       await control().hintSend({ ladder: 'find-a' });

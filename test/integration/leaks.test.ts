@@ -141,8 +141,10 @@ for (const exerciseDir of shippedExercises()) {
 
       const ws = await openPortalSocket(portal);
       const first = await ws.next((m) => m.type === 'view', 'the first view');
+      const logs = await ws.next((m) => m.type === 'logs', "the services' recent output");
       ws.close();
       fetched.push({ where: 'the WebSocket view', body: JSON.stringify(first) });
+      fetched.push({ where: 'the WebSocket log lines', body: JSON.stringify(logs) });
 
       // Asking for interviewer files, directly or by traversal, gets a bare 404.
       const { guide = 'interviewer/GUIDE.md', checks = 'interviewer/checks' } = corpus.manifest.interviewer;

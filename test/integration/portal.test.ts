@@ -17,7 +17,13 @@ import { buildPortalView, readBrief } from '../../extension/engine/portal/view';
 import { describeEvent } from '../../extension/engine/rubric/scorecard';
 import { readTimeline } from '../../extension/engine/timeline';
 import { controlApi } from '../../extension/engine/protocol/control';
-import { PortalViewSchema, portalApi, type PortalMessage, type PortalView } from '../../extension/engine/protocol/portal';
+import {
+  PortalMessageSchema,
+  PortalViewSchema,
+  portalApi,
+  type PortalMessage,
+  type PortalView,
+} from '../../extension/engine/protocol/portal';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { cliEnv, eventually, fixtures, repoRoot, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
@@ -188,6 +194,33 @@ describe('candidate portal (fixture exercise)', () => {
     const events = readTimeline(path.join(state.sessionDir, 'timeline.jsonl')).map((e) => describeEvent(e) ?? '');
     assert.ok(events.some((e) => /^Service a stopped responding: its event loop has not answered/.test(e)));
     assert.ok(events.some((e) => /^Service a responding again after \d+\.\d s$/.test(e)));
+  });
+
+  it("streams what the exercise's services print — and never Faultline's own lines", async (tc) => {
+    const ws = await openPortalSocket(portalUrl);
+    tc.after(() => ws.close());
+    await ws.next(isView, 'the first view');
+    type LogsMessage = Extract<PortalMessage, { type: 'logs' }>;
+    const isLogs = (m: PortalMessage): m is LogsMessage => m.type === 'logs';
+    const recent = await ws.next(isLogs, 'the recent lines on connect');
+    assert.ok(isLogs(recent));
+    assert.ok(
+      recent.lines.some((l) => l.service === 'a' && /listening on/.test(l.text)),
+      JSON.stringify(recent.lines.slice(-5)),
+    );
+
+    // Chaos makes Faultline log (supervisor, chaos, fault proxy): none of it reaches the page.
+    await control().chaosActivate({ mode: 'a_errors' });
+    tc.after(() => control().chaosReset({}));
+    const from = ws.messages.length;
+    const b = state.services['b']!.url;
+    await fetch(`${b}/count`, { method: 'POST' }).then((r) => r.text());
+    await ws.next((m) => isLogs(m) && m.lines.some((l) => l.service === 'b' && /counted \d+/.test(l.text)), 'the new line', 10_000, from);
+    await control().chaosReset({});
+    const all = ws.messages.filter(isLogs).flatMap((m) => m.lines);
+    assert.deepEqual([...new Set(all.map((l) => l.service))].sort(), ['a', 'b']);
+    assert.ok(!all.some((l) => /a_errors|\[faultline\]|chaos/i.test(l.text)), 'no Faultline lines');
+    for (const m of ws.messages) assert.ok(Value.Check(PortalMessageSchema, m), JSON.stringify(m).slice(0, 300));
   });
 
   it('answers 404 for anything else, without paths, and never reads outside its files', async () => {

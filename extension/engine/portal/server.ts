@@ -27,6 +27,7 @@ import type { Install } from '../install';
 import type { WireError } from '../protocol/rpc';
 import { PORTAL_PATHS, portalApi, type PortalMessage, type PortalView } from '../protocol/portal';
 import type { Timeline, TimelineEvent } from '../timeline';
+import type { PortalLogFeed } from './logFeed';
 import { portalHint } from './view';
 
 export interface PortalOptions {
@@ -39,6 +40,8 @@ export interface PortalOptions {
   port?: number;
   /** Host names accepted besides the loopback ones (e.g. a relay that rewrites Host). */
   allowHosts?: string[];
+  /** The services' output, pushed to connected pages (recent lines on connect). */
+  logs?: PortalLogFeed;
 }
 
 export interface Portal {
@@ -183,7 +186,9 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
         sendTo(ws, { type: 'view', view });
       } catch {
         ws.close(1011, 'no view');
+        return;
       }
+      if (opts.logs) sendTo(ws, { type: 'logs', lines: opts.logs.recent(), skipped: 0 });
     });
   });
   const heartbeat = setInterval(() => {
@@ -204,6 +209,7 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
     pushView(false);
   };
   const unsubscribe = opts.timeline?.onAppend(onEvent);
+  const unsubscribeLogs = opts.logs?.subscribe((batch) => broadcast({ type: 'logs', ...batch }));
 
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -229,6 +235,7 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
     close: () => {
       closing ??= (async () => {
         unsubscribe?.();
+        unsubscribeLogs?.();
         clearInterval(heartbeat);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

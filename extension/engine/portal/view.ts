@@ -16,7 +16,10 @@
  *   ladder ids and costs never leave the engine;
  * - clock: start, end, duration and the current phase's title and position — never phase goals
  *   or evaluation notes;
- * - mode and the server time.
+ * - mode and the server time;
+ * - logs (`candidateLogLine`): what the exercise's services printed on stdout/stderr — the
+ *   candidate's own program output — never Faultline's lines (supervisor, chaos, fault proxy,
+ *   database agent), which name faults and modes.
  *
  * The result matches `PortalViewSchema` exactly (closed objects; a test checks it). Not here by
  * design: the interviewer guide, rubric, hidden checks, solutions, chaos modes (their
@@ -27,7 +30,8 @@ import * as path from 'node:path';
 import type { Exercise } from '../manifest/schema';
 import { phaseStatus } from '../phases';
 import type { ServiceStatus } from '../protocol/control';
-import type { PortalHint, PortalService, PortalView } from '../protocol/portal';
+import type { LogRecord } from '../logs';
+import type { PortalHint, PortalLogLine, PortalService, PortalView } from '../protocol/portal';
 import type { TimelineEvent } from '../timeline';
 import { renderMarkdown } from './markdown';
 
@@ -128,4 +132,14 @@ export function buildPortalView(input: PortalInput): PortalView {
     mode: input.mode,
     now: (input.now ?? new Date()).toISOString(),
   };
+}
+
+/**
+ * A log line as the candidate may see it: only output the exercise's own services printed
+ * (stdout/stderr), copied field by field; null for anything else.
+ */
+export function candidateLogLine(record: LogRecord, services: ReadonlySet<string>): PortalLogLine | null {
+  if (record.stream !== 'stdout' && record.stream !== 'stderr') return null;
+  if (!services.has(record.service)) return null;
+  return { t: record.time, service: record.service, level: record.level, text: record.message };
 }

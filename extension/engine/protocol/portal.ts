@@ -6,7 +6,8 @@
  *
  *   GET /              the page (index.html), GET /portal.css, GET /portal.js
  *   GET /api/view      the PortalView below, as JSON
- *   WS  /ws            PortalMessage: a `view` on connect and whenever it changes; a `hint` when one is sent
+ *   WS  /ws            PortalMessage: a `view` on connect and whenever it changes; a `hint` when one is sent;
+ *                      `logs`: the recent output of the exercise's services on connect, then as it comes
  *
  * Every schema is closed (`additionalProperties: false`), so a test can prove the view carries
  * nothing but these fields.
@@ -79,9 +80,30 @@ export const PortalViewSchema = Type.Object(
   Closed,
 );
 
+/** One line a service of the exercise printed (stdout/stderr only: never Faultline's own lines). */
+export const PortalLogLineSchema = Type.Object(
+  {
+    /** Epoch milliseconds. */
+    t: Type.Number(),
+    service: Type.String(),
+    level: Type.String({ description: 'trace, debug, info, warn, error or fatal' }),
+    text: Type.String(),
+  },
+  Closed,
+);
+
 export const PortalMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('view'), view: PortalViewSchema }, Closed),
   Type.Object({ type: Type.Literal('hint'), hint: PortalHintSchema }, Closed),
+  Type.Object(
+    {
+      type: Type.Literal('logs'),
+      lines: Type.Array(PortalLogLineSchema),
+      /** Lines left out of this batch because too many came at once. */
+      skipped: Type.Integer({ minimum: 0 }),
+    },
+    Closed,
+  ),
 ]);
 
 export const portalApi = {
@@ -102,3 +124,4 @@ export type PortalView = Static<typeof PortalViewSchema>;
 export type PortalService = Static<typeof PortalServiceSchema>;
 export type PortalHint = Static<typeof PortalHintSchema>;
 export type PortalMessage = Static<typeof PortalMessageSchema>;
+export type PortalLogLine = Static<typeof PortalLogLineSchema>;
