@@ -602,12 +602,23 @@ function makeVSCode(x: {
   };
 
   const openFile = async (relativePath: string, o?: WaitOptions) => {
-    if (await quickInput.isVisible()) await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await quickInputBox.waitFor({ state: 'visible', timeout: timeout(o) });
-    await quickInputBox.fill(relativePath);
     const base = path.basename(relativePath);
-    await pickRow(base, o);
+    // Quick Open lists files from the workspace's file search, which a freshly opened window
+    // (on a loaded machine) may still be starting: ask again until the deadline rather than once.
+    const deadline = Date.now() + timeout(o);
+    for (;;) {
+      if (await quickInput.isVisible()) await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await quickInputBox.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+      await quickInputBox.fill(relativePath);
+      const left = deadline - Date.now();
+      try {
+        await pickRow(base, { timeoutMs: Math.max(1000, Math.min(15_000, left)) });
+        break;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+      }
+    }
     const tab = page.locator(`.tabs-container .tab.active[data-resource-name="${base}"]`);
     await tab.waitFor({ state: 'visible', timeout: timeout(o) });
     const editor = page.locator('.editor-group-container.active .monaco-editor').first();
