@@ -40,7 +40,13 @@ export function stateFileFrom(dir: string | undefined, stateFile: string | undef
 /** The state of a running session; a clear error when it stopped or its process is gone. */
 export function liveState(file: string): SessionState {
   const state = readState(file);
-  if (state.stoppedAt) throw new FaultlineError('not-running', `the session for ${state.workspace} stopped at ${state.stoppedAt}`);
+  if (state.stoppedAt) {
+    throw new FaultlineError(
+      'not-running',
+      `the session for ${state.workspace} stopped at ${state.stoppedAt}`,
+      `start it again with \`faultline up ${state.workspace}\``,
+    );
+  }
   if (!isAlive(state.pid)) {
     throw new FaultlineError(
       'not-running',

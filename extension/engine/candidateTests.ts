@@ -10,12 +10,6 @@ export interface TestCounts {
   todo: number;
 }
 
-export interface CandidateTestRun extends Partial<TestCounts> {
-  command: string;
-  exitCode: number | null;
-  ms: number;
-}
-
 /** `npm test`, `npm run test:unit`, `pnpm test`, `yarn test`, `node --test …`, `npx vitest`, `npx jest`, `tsx --test` … */
 const TEST_COMMAND =
   /(?:^|[;&|(]\s*|\s)(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\S+)?\b|npm\s+t\b|(?:node|tsx)\b[^;&|]*\s--test\b|(?:npx\s+)?(?:vitest|jest|mocha)\b)/;

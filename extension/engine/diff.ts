@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git } from './git';
+import { HINTS_FILE } from './hints';
 import { BASELINE_TAG } from './workspace';
 
 export interface CandidateDiff {
@@ -20,32 +21,54 @@ export interface CandidateDiff {
 const MAX_PATCH = 400_000;
 
 export async function candidateDiff(workspace: string, baseline: string = BASELINE_TAG): Promise<CandidateDiff> {
+  return withCandidateTree(workspace, baseline, async (diff) => {
+    const files = parseNumstat(await diff('--numstat'));
+    let patch = await diff('--no-color');
+    const truncated = patch.length > MAX_PATCH;
+    if (truncated) patch = patch.slice(0, MAX_PATCH);
+    return { baseline, files, ...totals(files), patch, truncated };
+  });
+}
+
+/** The size of the change only (no patch): what the timeline samples. */
+export function candidateDiffSize(workspace: string, baseline: string = BASELINE_TAG): Promise<DiffSize> {
+  return withCandidateTree(workspace, baseline, async (diff) => {
+    const files = parseNumstat(await diff('--numstat'));
+    return { files: files.length, ...totals(files) };
+  });
+}
+
+/**
+ * Stage the whole workspace into a throwaway index (the candidate's own index is never touched)
+ * and hand out a `git diff` of it against the baseline, without the hints file Faultline writes.
+ */
+async function withCandidateTree<T>(
+  workspace: string,
+  baseline: string,
+  use: (diff: (format: '--numstat' | '--no-color') => Promise<string>) => Promise<T>,
+): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-diff-'));
   const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
   try {
     await git(workspace, ['add', '--all', '--', '.'], env);
-    const numstat = await git(workspace, ['diff', '--cached', '--numstat', baseline, '--', '.', `:(exclude)HINTS.md`], env);
-    let patch = await git(workspace, ['diff', '--cached', '--no-color', baseline, '--', '.', `:(exclude)HINTS.md`], env);
-    const files = numstat
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [a, r, p] = line.split('\t');
-        return { path: p ?? '', added: a === '-' ? 0 : Number(a), removed: r === '-' ? 0 : Number(r) };
-      });
-    const truncated = patch.length > MAX_PATCH;
-    if (truncated) patch = patch.slice(0, MAX_PATCH);
-    return {
-      baseline,
-      files,
-      added: files.reduce((n, f) => n + f.added, 0),
-      removed: files.reduce((n, f) => n + f.removed, 0),
-      patch,
-      truncated,
-    };
+    return await use((format) => git(workspace, ['diff', '--cached', format, baseline, '--', '.', `:(exclude)${HINTS_FILE}`], env));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function parseNumstat(numstat: string): CandidateDiff['files'] {
+  return numstat
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [a, r, p] = line.split('\t');
+      return { path: p ?? '', added: a === '-' ? 0 : Number(a), removed: r === '-' ? 0 : Number(r) };
+    });
+}
+
+function totals(files: CandidateDiff['files']): { added: number; removed: number } {
+  return { added: files.reduce((n, f) => n + f.added, 0), removed: files.reduce((n, f) => n + f.removed, 0) };
 }
 
 /** How big the candidate's change is, for the timeline (`candidate.diff`). */
@@ -87,9 +110,8 @@ export class DiffTracker {
 
   /** Snapshot now (one at a time); records and returns the size when it changed. Never throws. */
   check(): Promise<DiffSize | undefined> {
-    this.pending ??= candidateDiff(this.workspace)
-      .then((d) => {
-        const size = { files: d.files.length, added: d.added, removed: d.removed };
+    this.pending ??= candidateDiffSize(this.workspace)
+      .then((size) => {
         const key = DiffTracker.key(size);
         if (key === this.last) return undefined;
         this.last = key;

@@ -199,7 +199,12 @@ export async function startSession(opts: StartSessionOptions): Promise<RunningSe
         chaosActivate: ({ mode: chaosMode, seed }) => {
           if (mode === 'practice') {
             const locked = chaosLock(phaseStatus(exercise, timeline.read()), chaosMode);
-            if (locked) throw new FaultlineError('usage', locked, 'start the next phase first (faultline phase next)');
+            if (locked)
+              throw new FaultlineError(
+                'usage',
+                locked,
+                'start its phase first: Faultline: Start Next Phase in VS Code, `faultline phase next` in a terminal',
+              );
           }
           return ctl.activate(chaosMode, seed);
         },

@@ -18,6 +18,8 @@ export type TimelineListener = (event: TimelineEvent) => void;
 export class Timeline {
   private fd: number | undefined;
   private readonly listeners = new Set<TimelineListener>();
+  /** The events so far, read from the file once: this session is its only writer (it holds the lock). */
+  private events: TimelineEvent[] | undefined;
 
   constructor(readonly file: string) {}
 
@@ -38,6 +40,7 @@ export class Timeline {
     }
     fs.writeSync(this.fd, JSON.stringify(event) + '\n');
     fs.fsyncSync(this.fd);
+    this.events?.push(event);
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -54,8 +57,10 @@ export class Timeline {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every event so far (a copy: callers may sort or reverse it). */
   read(): TimelineEvent[] {
-    return readTimeline(this.file);
+    this.events ??= readTimeline(this.file);
+    return [...this.events];
   }
 
   close(): void {

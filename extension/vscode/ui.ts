@@ -37,8 +37,7 @@ export type ContextKey =
   | 'faultline:hintSent'
   | 'faultline:rubricRan'
   | 'faultline:testsRan'
-  | 'faultline:scorecardExported'
-  | 'faultline:liveShare';
+  | 'faultline:scorecardExported';
 
 const contextValues = new Map<ContextKey, unknown>();
 
@@ -46,10 +45,6 @@ export function setContext(key: ContextKey, value: string | boolean): void {
   if (contextValues.get(key) === value) return;
   contextValues.set(key, value);
   void vscode.commands.executeCommand('setContext', key, value);
-}
-
-export function contextValue(key: ContextKey): unknown {
-  return contextValues.get(key);
 }
 
 /** "12:05" / "1:02:05" for a duration in milliseconds (negative: "-3:10"). */

@@ -3,11 +3,9 @@ import * as path from 'node:path';
 import { FaultlineError } from '../../engine/errors';
 import type { Score } from '../../engine/rubric/score';
 import { renderHtml, renderMarkdown } from '../../engine/rubric/scorecard';
-import { controlApi } from '../../engine/protocol/control';
-import { apiClient } from '../../engine/protocol/rpc';
-import { readToken, writeFileAtomic } from '../../engine/session';
+import { writeFileAtomic } from '../../engine/session';
 import { paint, table } from '../ui';
-import { type Io, args, need, stateFileFrom, liveState, controlFor, parseSeed, printActivation } from '../common';
+import { type Io, args, need, controlFor, parseSeed, printActivation } from '../common';
 
 export async function cmdChaos(argv: string[], io: Io): Promise<number> {
   const usage = 'faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]';
@@ -17,8 +15,7 @@ export async function cmdChaos(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const what = need(positionals[0], 'a chaos mode, "reset" or "status"', usage);
-  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
-  const client = apiClient(controlApi, state.control.url, readToken(state), 120_000);
+  const { client } = controlFor(positionals[1], values.state, usage, 120_000);
   if (what === 'status' || what === 'list') {
     const status = await client.chaosStatus(null);
     if (values.json) io.out(JSON.stringify(status, null, 2));

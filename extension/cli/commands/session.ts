@@ -11,8 +11,9 @@ import { apiClient } from '../../engine/protocol/rpc';
 import { isAlive, readState, readToken } from '../../engine/session';
 import { probe } from '../../engine/supervisor/probe';
 import { TimelineTail, type TimelineEvent } from '../../engine/timeline';
+import { readMarker } from '../../engine/workspace';
 import { LogPrinter, paint, table } from '../ui';
-import { type Io, args, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
+import { type Io, args, controlFor, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
 
 export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
   const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';
@@ -53,13 +54,14 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
   process.on('SIGHUP', onSignal);
   const names: string[] = [];
   try {
+    // Not a workspace: startSession says so, with what to do.
     const exerciseName = (() => {
       try {
-        return JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'workspace.json'), 'utf8')) as { exercise?: string };
+        return readMarker(dir).exercise;
       } catch {
-        return {};
+        return undefined;
       }
-    })().exercise;
+    })();
     if (exerciseName) {
       const ex = loadCatalog(install).exercises.find((e) => e.manifest.id === exerciseName);
       ex?.manifest.services.forEach((s) => names.push(s.name));
@@ -138,8 +140,7 @@ export async function cmdStatus(argv: string[], io: Io): Promise<number> {
     io.out(usage);
     return 0;
   }
-  const state = liveState(stateFileFrom(positionals[0], values.state, usage));
-  const client = apiClient(controlApi, state.control.url, readToken(state));
+  const { state, client } = controlFor(positionals[0], values.state, usage, 10_000);
   const status = await client.status(null).catch((err: unknown) => {
     if (err instanceof FaultlineError && err.code === 'not-running') {
       throw new FaultlineError(
@@ -211,8 +212,7 @@ export async function cmdRestart(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const service = need(positionals[0], 'service', usage);
-  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
-  const s = await apiClient(controlApi, state.control.url, readToken(state), 120_000).restart({ service });
+  const s = await controlFor(positionals[1], values.state, usage, 120_000).client.restart({ service });
   io.out(`${service} restarted: ${s.url}`);
   return 0;
 }
@@ -225,10 +225,10 @@ export async function cmdLogs(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const service = need(positionals[0], 'service', usage);
-  const state = liveState(stateFileFrom(positionals[1], values.state, usage));
+  const { state, client } = controlFor(positionals[1], values.state, usage, 10_000);
   const lines = values.lines ? Number.parseInt(values.lines, 10) : 100;
   if (!Number.isInteger(lines) || lines < 1 || lines > 400) throw new FaultlineError('usage', '-n must be a number from 1 to 400', usage);
-  const records = await apiClient(controlApi, state.control.url, readToken(state)).logs({ service, lines });
+  const records = await client.logs({ service, lines });
   const printer = new LogPrinter(io.s, Object.keys(state.services));
   for (const r of records) io.out(printer.format(r));
   return 0;
@@ -267,22 +267,30 @@ export async function cmdTimeline(argv: string[], io: Io): Promise<number> {
     io.out(`${paint.dim(io.s, at.toTimeString().slice(0, 8))} ${paint.dim(io.s, elapsed.padStart(8))}  ${text}`);
   };
   const tail = new TimelineTail(file);
-  for (const e of tail.read()) show(e);
+  let ended = false;
+  const showNew = () => {
+    for (const e of tail.read()) {
+      show(e);
+      if (e.type === 'session.start') ended = false;
+      if (e.type === 'session.stop') ended = true;
+    }
+  };
+  showNew();
   if (!values.follow) return 0;
-  // Follow until the session stops (or Ctrl-C).
+  // Follow until the session stops (or Ctrl-C). Watch first, then read what came meanwhile.
   await new Promise<void>((resolve) => {
-    const watcher = fs.watch(file, () => {
-      for (const e of tail.read()) {
-        show(e);
-        if (e.type === 'session.stop') done();
-      }
-    });
     const done = () => {
       watcher.close();
       process.off('SIGINT', done);
       resolve();
     };
+    const watcher = fs.watch(file, () => {
+      showNew();
+      if (ended) done();
+    });
     process.once('SIGINT', done);
+    showNew();
+    if (ended) done();
   });
   return 0;
 }

@@ -179,7 +179,9 @@ export function nestedFieldRows(schema: TSchema, at: string): FieldRow[] {
   const value = recordValue(schema);
   if (s['type'] === 'object' && value) {
     const key = typeLabel(recordKey(schema)) === 'id' ? '<name>' : '<key>';
-    return properties(value).length > 0 ? fieldRows(value, `${at}.${key}`) : [];
+    // A value that may be one of several forms (a path, or an object): document the object forms.
+    const forms = [value, ...((asSchema(value)?.['anyOf'] as TSchema[] | undefined) ?? [])];
+    return forms.filter((f) => properties(f).length > 0).flatMap((f) => fieldRows(f, `${at}.${key}`));
   }
   if (s['type'] === 'object') return fieldRows(schema, at);
   return [];

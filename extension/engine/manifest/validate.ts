@@ -11,6 +11,7 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Exercise, solutionLayers } from './schema';
+import { FaultlineError } from '../errors';
 import { FAULT_TYPES, checkFault, faultType } from '../chaos/faults';
 import { parseTemplate } from './templates';
 import { scanCheckIds } from './checkIds';
@@ -412,9 +413,10 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
         continue;
       }
       try {
-        solutionLayers(m, name); // cycles
+        solutionLayers(m, name);
       } catch (err) {
-        error(['solutions', name, 'extends'], err instanceof Error ? err.message : String(err));
+        // Cycles only: an unknown base further down is reported where it is named.
+        if (err instanceof FaultlineError && err.code === 'invalid-manifest') error(['solutions', name, 'extends'], err.message);
       }
     }
   }

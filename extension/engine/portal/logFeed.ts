@@ -3,7 +3,7 @@
  * and batches of new ones, at most one batch per `flushMs` and `maxBatch` lines per batch (the
  * rest are counted as skipped), so a service printing in a loop cannot flood the page.
  */
-import type { LogRecord } from '../logs';
+import { Ring, type LogRecord } from '../logs';
 import type { PortalLogLine } from '../protocol/portal';
 import { candidateLogLine } from './view';
 
@@ -14,7 +14,7 @@ export interface LogBatch {
 
 export class PortalLogFeed {
   private readonly services: Set<string>;
-  private readonly recentLines: PortalLogLine[] = [];
+  private readonly recentLines: Ring<PortalLogLine>;
   private pending: PortalLogLine[] = [];
   private skipped = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -22,18 +22,18 @@ export class PortalLogFeed {
 
   constructor(
     services: readonly string[],
-    private readonly keep = 300,
+    keep = 300,
     private readonly flushMs = 200,
     private readonly maxBatch = 200,
   ) {
     this.services = new Set(services);
+    this.recentLines = new Ring(keep);
   }
 
   push(record: LogRecord): void {
     const line = candidateLogLine(record, this.services);
     if (!line) return;
     this.recentLines.push(line);
-    if (this.recentLines.length > this.keep) this.recentLines.splice(0, this.recentLines.length - this.keep);
     if (this.listeners.size === 0) return;
     if (this.pending.length < this.maxBatch) this.pending.push(line);
     else this.skipped++;
@@ -41,7 +41,7 @@ export class PortalLogFeed {
   }
 
   recent(): PortalLogLine[] {
-    return [...this.recentLines];
+    return this.recentLines.tail();
   }
 
   /** Called with every batch; returns an unsubscribe. */

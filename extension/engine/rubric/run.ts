@@ -14,7 +14,7 @@ import { FaultlineError, errorMessage } from '../errors';
 import type { Install } from '../install';
 import { LogStreamParser, type LogRecord } from '../logs';
 import type { Exercise, Rubric } from '../manifest/schema';
-import { IpcClient } from '../protocol/ipc';
+import { IpcClient, IpcTimeout } from '../protocol/ipc';
 import type { Runtime } from '../runtime';
 import { probe } from '../supervisor/probe';
 import type { Supervisor } from '../supervisor/supervisor';
@@ -297,7 +297,7 @@ async function runOne(
       await restart().catch(() => undefined);
       return {
         ...base,
-        status: /did not answer/.test(message) ? 'timeout' : 'error',
+        status: outcome.err instanceof IpcTimeout ? 'timeout' : 'error',
         ms: Math.round(performance.now() - started),
         message,
         logs: [],

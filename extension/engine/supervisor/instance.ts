@@ -214,7 +214,7 @@ export class ServiceInstance {
     if (!this.child) return false;
     if (sig === 'SIGSTOP') this.guard(this.child);
     const sent = signalGroup(this.child, sig);
-    if (sig !== 'SIGSTOP') this.dismissGuardian();
+    if (sig === 'SIGCONT' || sig === 'SIGKILL') this.dismissGuardian(); // others stay pending while stopped
     return sent;
   }
 

@@ -4,6 +4,7 @@
  * Share guest the hints received, read from HINTS.md in the shared workspace with a
  * notification when a new one arrives.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FaultlineError } from '../../engine/errors';
 import { HINTS_FILE, type LadderStatus } from '../../engine/hints';
@@ -44,7 +45,7 @@ export class HintsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (this.manager.role === 'guest') return node ? [] : (await receivedHints()).map((h) => ({ kind: 'received', ...h }));
+    if (this.manager.role === 'guest') return node ? [] : (await receivedHints(this.manager)).map((h) => ({ kind: 'received', ...h }));
     if (!node) {
       if (this.manager.state !== 'running') return [];
       return (await this.manager.client().hints(null)).map((ladder) => ({ kind: 'ladder', ladder }));
@@ -92,13 +93,15 @@ export class HintsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 }
 
-function hintsUri(): vscode.Uri | undefined {
+/** Where the engine writes HINTS.md: the Faultline workspace (a guest: the shared folder). */
+function hintsUri(manager: SessionManager): vscode.Uri | undefined {
+  if (manager.workspace && manager.role !== 'guest') return vscode.Uri.file(path.join(manager.workspace.dir, HINTS_FILE));
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? vscode.Uri.joinPath(folder.uri, HINTS_FILE) : undefined;
 }
 
-async function receivedHints(): Promise<{ title: string; text: string }[]> {
-  const uri = hintsUri();
+async function receivedHints(manager: SessionManager): Promise<{ title: string; text: string }[]> {
+  const uri = hintsUri(manager);
   if (!uri) return [];
   try {
     return parseHintsFile(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
@@ -166,7 +169,7 @@ export function registerHints(manager: SessionManager): vscode.Disposable[] {
   const onHintsFile = async () => {
     if (manager.role !== 'guest') return;
     view.refresh();
-    const latest = (await receivedHints()).at(-1);
+    const latest = (await receivedHints(manager)).at(-1);
     if (!latest) return;
     setContext('faultline:hintSent', true);
     const choice = await vscode.window.showInformationMessage(
@@ -195,7 +198,7 @@ export function registerHints(manager: SessionManager): vscode.Disposable[] {
     vscode.commands.registerCommand(
       'faultline.openHints',
       guarded(async () => {
-        const uri = hintsUri();
+        const uri = hintsUri(manager);
         if (!uri) throw new FaultlineError('not-a-workspace', 'no workspace is open');
         try {
           await vscode.workspace.fs.stat(uri);

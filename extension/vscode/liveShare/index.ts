@@ -64,6 +64,9 @@ export function serversToShare(manager: SessionManager, portalUrl: string | unde
 export class LiveShareLink implements vscode.Disposable {
   api: LiveShareApi | null = null;
   private shared: vscode.Disposable[] = [];
+  private sharedServers: SharedServer[] = [];
+  /** A share in progress: role and state changes arrive in bursts and must not share twice. */
+  private sharing: Promise<SharedServer[]> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -101,11 +104,17 @@ export class LiveShareLink implements vscode.Disposable {
       this.unshare();
       return;
     }
-    if (this.shared.length === 0) await this.share();
+    await this.ensureShared();
   }
 
-  /** Share every service and the portal with the guests (host only). */
-  async share(): Promise<SharedServer[]> {
+  /** Every service and the portal shared with the guests (host only): shared once, then the same list. */
+  ensureShared(): Promise<SharedServer[]> {
+    if (this.shared.length > 0) return Promise.resolve(this.sharedServers);
+    this.sharing ??= this.share().finally(() => (this.sharing = undefined));
+    return this.sharing;
+  }
+
+  private async share(): Promise<SharedServer[]> {
     if (!this.api || this.role !== 'host') return [];
     this.unshare();
     const servers = serversToShare(this.manager, this.portalUrl());
@@ -117,12 +126,14 @@ export class LiveShareLink implements vscode.Disposable {
       }
     }
     output.log?.info(`Live Share: shared ${servers.map((s) => `${s.displayName} :${s.port}`).join(', ')}`);
+    this.sharedServers = servers;
     return servers;
   }
 
   private unshare(): void {
     for (const d of this.shared) d.dispose();
     this.shared = [];
+    this.sharedServers = [];
   }
 
   dispose(): void {

@@ -53,7 +53,7 @@ export function registerPortal(manager: SessionManager, liveShare: LiveShareLink
         manager.client();
         const url = await portalUrl(manager);
         if (liveShare.api && liveShare.role === 'host') {
-          const shared = await liveShare.share();
+          const shared = await liveShare.ensureShared();
           void vscode.window.showInformationMessage(
             `Faultline: shared ${shared.length} server(s) with your Live Share guests (${shared.map((s) => s.displayName.replace('Faultline: ', '')).join(', ')}). ` +
               'The candidate opens the portal with "Faultline: Open Candidate Portal".',

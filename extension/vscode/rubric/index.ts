@@ -136,11 +136,11 @@ export function registerRubric(manager: SessionManager): vscode.Disposable[] {
           stage = picked.id;
         }
         void vscode.commands.executeCommand('workbench.view.testing.focus');
-        await vscode.window.withProgress(
+        const score = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Faultline: running the hidden rubric checks', cancellable: true },
           (_progress, token) => tests.run(new vscode.TestRunRequest(), token, stage),
         );
-        const score = await manager.client().score(null);
+        if (!score) return; // failed (already reported) or cancelled
         void vscode.window.showInformationMessage(
           `Faultline: rubric finished — ${fmt(score.total)} / ${fmt(score.max)}${score.rating ? ` (${score.rating.rating})` : ''}. Results are in the Testing view.`,
         );

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { scanCheckIds, type DeclaredCheck } from '../../engine/manifest/checkIds';
 import type { CheckResult, RubricEvent } from '../../engine/rubric/run';
+import type { Score } from '../../engine/rubric/score';
 import type { SessionManager } from '../session/manager';
 import { setContext, showError } from '../ui';
 
@@ -23,7 +24,14 @@ export class RubricTests implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly manager: SessionManager) {
-    this.controller.createRunProfile('Run rubric', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile(
+      'Run rubric',
+      vscode.TestRunProfileKind.Run,
+      async (request, token) => {
+        await this.run(request, token);
+      },
+      true,
+    );
     this.controller.refreshHandler = () => this.build();
     this.subscriptions = [manager.onDidChange(() => this.build())];
     this.build();
@@ -94,8 +102,11 @@ export class RubricTests implements vscode.Disposable {
     return out;
   }
 
-  /** Run the selected checks (or all; or a stage and the earlier ones) and report them in the Testing view. */
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, stage?: string): Promise<void> {
+  /**
+   * Run the selected checks (or all; or a stage and the earlier ones) and report them in the
+   * Testing view. Resolves with the score after a finished run; undefined if it failed or was cancelled.
+   */
+  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, stage?: string): Promise<Score | undefined> {
     const leaves = this.collect(request);
     const run = this.controller.createTestRun(request, 'Faultline rubric', false);
     const abort = new AbortController();
@@ -127,11 +138,13 @@ export class RubricTests implements vscode.Disposable {
         `\r\nScore: ${result.score.total}/${result.score.max}${result.score.rating ? ` — ${result.score.rating.rating}` : ''}\r\n`,
       );
       setContext('faultline:rubricRan', true);
+      return result.aborted ? undefined : result.score;
     } catch (err) {
       if (!token.isCancellationRequested) {
         for (const leaf of leaves) run.errored(leaf, new vscode.TestMessage(err instanceof Error ? err.message : String(err)));
         void showError(err, 'the rubric run failed');
       }
+      return undefined;
     } finally {
       cancel.dispose();
       run.end();

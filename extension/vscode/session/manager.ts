@@ -81,10 +81,6 @@ export class SessionManager implements vscode.Disposable {
     return this.mode === 'practice' ? 'practice' : 'interviewer';
   }
 
-  get liveShareRole(): LiveShareRole {
-    return this.liveShare;
-  }
-
   setLiveShareRole(role: LiveShareRole): void {
     if (role === this.liveShare) return;
     this.liveShare = role;
@@ -253,7 +249,6 @@ export class SessionManager implements vscode.Disposable {
     setContext('faultline:workspace', this.workspace !== undefined || this.liveShare === 'guest');
     setContext('faultline:session', this.stateName);
     setContext('faultline:role', this.role);
-    setContext('faultline:liveShare', this.liveShare);
     this.changed.fire();
   }
 
