@@ -7,8 +7,8 @@ import { FaultlineError, errorMessage } from '../engine/errors';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../engine/session';
-import type { ActivationReport } from '../engine/chaos/controller';
 import { paint, type Style } from './ui';
+import type { ActivationReport } from '../engine/model/chaos';
 
 export interface Io {
   out: (line: string) => void;

@@ -1,5 +1,5 @@
+import type { LogRecord } from '../engine/model/services';
 /** Terminal output: colours (honouring NO_COLOR / FORCE_COLOR), prefixed log lines, tables. */
-import type { LogRecord } from '../engine/logs';
 
 export interface Style {
   enabled: boolean;

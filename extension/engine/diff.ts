@@ -8,15 +8,7 @@ import * as path from 'node:path';
 import { git } from './git';
 import { HINTS_FILE } from './hints';
 import { BASELINE_TAG } from './workspace';
-
-export interface CandidateDiff {
-  baseline: string;
-  files: { path: string; added: number; removed: number }[];
-  added: number;
-  removed: number;
-  patch: string;
-  truncated: boolean;
-}
+import type { CandidateDiff } from './model/interview';
 
 const MAX_PATCH = 400_000;
 

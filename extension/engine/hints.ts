@@ -8,18 +8,10 @@ import * as path from 'node:path';
 import { FaultlineError } from './errors';
 import type { Exercise } from './manifest/schema';
 import { renderTemplate } from './manifest/templates';
-import type { HintUse } from './rubric/score';
-import type { Timeline, TimelineEvent } from './timeline';
+import type { Timeline } from './timeline';
+import type { HintUse, LadderStatus, TimelineEvent } from './model/interview';
 
 export const HINTS_FILE = 'HINTS.md';
-
-export interface LadderStatus {
-  id: string;
-  title: string;
-  phase?: string;
-  chaos?: string;
-  steps: { level: string; text: string; cost: number; sent: boolean; at?: string }[];
-}
 
 export function hintStatus(exercise: Exercise, events: readonly TimelineEvent[]): LadderStatus[] {
   const sent = new Map<string, string>();

@@ -8,13 +8,12 @@ import * as path from 'node:path';
 import { loadCatalog } from './catalog';
 import { FaultlineError } from './errors';
 import type { Install } from './install';
-import type { LogRecord } from './logs';
 import type { Exercise } from './manifest/schema';
-import { controlApi, type SessionStatus } from './protocol/control';
+import { controlApi } from './protocol/control';
 import { newToken, serveApi, type ServedApi } from './protocol/rpc';
 import { resolveRuntime, type Runtime } from './runtime';
 import { acquireLock, readState, sessionDirFor, writeFileAtomic, writeState, type SessionState } from './session';
-import { Supervisor, type SupervisorEvent } from './supervisor/supervisor';
+import { Supervisor } from './supervisor/supervisor';
 import { ChaosController } from './chaos/controller';
 import { publishCandidateInfo, withdrawCandidateInfo } from './candidateInfo';
 import { candidateDiff, DiffTracker } from './diff';
@@ -25,9 +24,11 @@ import { startPortal, type Portal } from './portal/server';
 import { buildPortalView } from './portal/view';
 import { runRubric } from './rubric/run';
 import { computeScore } from './rubric/score';
-import type { Scorecard } from './rubric/scorecard';
 import { Timeline } from './timeline';
 import { ensureDependencies, readMarker } from './workspace';
+import type { SessionStatus, LogRecord } from './model/services';
+import type { Scorecard } from './model/interview';
+import type { SupervisorEvent } from './supervisor/slot';
 
 /** How often the size of the candidate's change is sampled for the timeline. */
 const DIFF_INTERVAL_MS = 20_000;

@@ -3,20 +3,7 @@
  * prints — JSON lines (pino/bunyan style), `LEVEL message` text, `[warn] …`, Node's own warnings,
  * stack-trace continuation lines (which keep the level of the line they continue).
  */
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-export type LogStream = 'stdout' | 'stderr' | 'supervisor';
-
-export interface LogRecord {
-  /** Epoch milliseconds when the line was received. */
-  time: number;
-  service: string;
-  /** Replica number, 1-based. */
-  instance: number;
-  level: LogLevel;
-  stream: LogStream;
-  message: string;
-  fields?: Record<string, unknown>;
-}
+import type { LogLevel, LogRecord, LogStream } from './model/services';
 
 const LEVEL_WORDS: Record<string, LogLevel> = {
   trace: 'trace',

@@ -6,26 +6,9 @@
  */
 import { FaultlineError } from './errors';
 import type { Exercise } from './manifest/schema';
-import type { Timeline, TimelineEvent } from './timeline';
-
-export interface PhaseInfo {
-  id: string;
-  title: string;
-  minutes: number;
-  chaos: string[];
-  state: 'done' | 'current' | 'upcoming';
-  startedAt: string | null;
-}
-
-export interface PhaseStatus {
-  /** When the interview clock started (first session start); null before any. */
-  startedAt: string | null;
-  durationMinutes: number;
-  /** startedAt + durationMinutes. */
-  endsAt: string | null;
-  current: PhaseInfo;
-  phases: PhaseInfo[];
-}
+import type { Timeline } from './timeline';
+import type { TimelineEvent } from './model/interview';
+import type { PhaseInfo, PhaseStatus } from './model/interview';
 
 export function phaseStatus(exercise: Exercise, events: readonly TimelineEvent[]): PhaseStatus {
   const start = events.find((e) => e.type === 'session.start');

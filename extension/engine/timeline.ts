@@ -5,13 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-export interface TimelineEvent {
-  /** ISO time. */
-  t: string;
-  type: string;
-  [key: string]: unknown;
-}
+import type { TimelineEvent } from './model/interview';
 
 export type TimelineListener = (event: TimelineEvent) => void;
 

@@ -6,7 +6,7 @@
  * hints comes from the server's escaping Markdown renderer; everything else is set as text. No
  * framework, no external resources.
  */
-import type { PortalHint, PortalLogLine, PortalMessage, PortalView } from '../../extension/engine/protocol/portal';
+import type { PortalHint, PortalLogLine, PortalMessage, PortalView } from '../../extension/engine/model/portal';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);

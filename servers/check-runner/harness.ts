@@ -15,12 +15,13 @@ import type {
   CandidateTestRun,
   CheckContext,
   CheckFunction,
-  CheckOptions,
   DeclareChecks,
   HttpClient,
   HttpReply,
   RequestOptions,
 } from '../../extension/engine/rubric/api';
+import type { CheckInfo } from '../../extension/engine/model/ipc';
+import type { CheckOutcome } from '../../extension/engine/model/interview';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { loadSqlite } from '../shared/sqlite';
@@ -33,23 +34,6 @@ export interface RunConfig {
   runtime: { execPath: string; env: Record<string, string> };
   services: Record<string, { url: string; database?: string }>;
   control: { url: string; token: string };
-}
-
-export interface CheckInfo extends CheckOptions {
-  id: string;
-  file: string;
-}
-
-export type CheckStatus = 'passed' | 'failed' | 'error' | 'timeout';
-
-export interface CheckResult {
-  id: string;
-  status: CheckStatus;
-  ms: number;
-  message?: string;
-  expected?: unknown;
-  actual?: unknown;
-  logs: string[];
 }
 
 export class CheckFailure extends Error {
@@ -105,7 +89,7 @@ export class Harness {
     return { checks: [...this.checks.values()].map((c) => c.info), problems: this.problems };
   }
 
-  async run(id: string): Promise<CheckResult> {
+  async run(id: string): Promise<CheckOutcome> {
     const started = performance.now();
     const logs: string[] = [];
     const entry = this.checks.get(id);

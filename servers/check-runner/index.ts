@@ -4,6 +4,7 @@
  * TypeScript check files are compiled on the fly with the sucrase shipped with Faultline.
  */
 import * as path from 'node:path';
+import type { CheckRunnerIpc } from '../../extension/engine/model/ipc';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
 import { Harness, type RunConfig } from './harness';
 
@@ -18,9 +19,9 @@ function main(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(path.join(config.modules, 'sucrase', 'register', 'ts'));
   const harness = new Harness(config);
-  serveIpc({
+  serveIpc<typeof CheckRunnerIpc>({
     load: () => harness.load(),
-    run: (p) => harness.run((p as { id: string }).id),
+    run: ({ id }) => harness.run(id),
   });
   // The preload unrefs the IPC channel; the runner lives until the engine is done with it.
   process.channel?.ref();

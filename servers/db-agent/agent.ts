@@ -6,7 +6,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { seededRandom, type Random } from '../../extension/engine/chaos/random';
-import type { DbOperation, DbUndo } from '../../extension/engine/chaos/types';
+import type { DbOperation, DbUndo } from '../../extension/engine/model/ipc';
 
 type Database = BetterSqlite3.Database;
 type Row = Record<string, unknown>;

@@ -4,10 +4,10 @@
  * on the services' runtime, never inside the editor.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { DbOperation, DbUndo } from '../../extension/engine/chaos/types';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
 import { loadSqlite } from '../shared/sqlite';
 import { DbAgent } from './agent';
+import type { DbAgentIpc } from '../../extension/engine/model/ipc';
 
 const workspace = process.env['FAULTLINE_WORKSPACE'];
 if (!workspace || typeof process.send !== 'function') {
@@ -24,21 +24,14 @@ try {
 }
 
 const agent = new DbAgent(Driver);
-serveIpc({
-  apply: (p) => {
-    const { file, op } = p as { file: string; op: DbOperation };
-    return agent.apply(file, op);
-  },
-  revert: (p) => {
-    const { file, undo } = p as { file: string; undo: DbUndo };
+serveIpc<typeof DbAgentIpc>({
+  apply: ({ file, op }) => agent.apply(file, op),
+  revert: ({ file, undo }) => {
     agent.revert(file, undo);
     return {};
   },
-  snapshot: (p) => agent.snapshot((p as { file: string }).file),
-  query: (p) => {
-    const { file, sql, params } = p as { file: string; sql: string; params?: unknown[] };
-    return agent.query(file, sql, params ?? []);
-  },
+  snapshot: ({ file }) => agent.snapshot(file),
+  query: ({ file, sql, params }) => agent.query(file, sql, params ?? []),
   ping: () => ({ pid: process.pid }),
 });
 // The preload unrefs the IPC channel so services may exit on their own; the agent lives until told.

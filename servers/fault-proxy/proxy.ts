@@ -16,7 +16,7 @@ import type {
   ProxyFaultSpec,
   RouteMetrics,
   StaticRoute,
-} from '../../extension/engine/protocol/proxy';
+} from '../../extension/engine/model/proxy';
 import { FaultlineError } from '../../extension/engine/errors';
 
 const HOP_BY_HOP = new Set([
@@ -383,7 +383,6 @@ export class FaultProxy {
           verdict = await f.toxic.request(
             this.exchange(l, req, res, f, () => (injected = true)),
             f.params,
-            f.random.next,
           );
         } finally {
           f.held--;
@@ -401,8 +400,8 @@ export class FaultProxy {
       if (!t.request && !t.response && !t.body) continue;
       if (t.match && !t.match(f.params, req)) continue;
       f.seen++;
-      const firstN = f.params['firstN'];
-      if (typeof firstN === 'number' && f.seen > firstN) continue;
+      const limit = t.limit?.(f.params);
+      if (limit !== undefined && f.seen > limit) continue;
       if (f.spec.probability < 1 && f.random.next() >= f.spec.probability) continue;
       out.push(f);
     }
@@ -410,7 +409,15 @@ export class FaultProxy {
   }
 
   private exchange(l: Listener, req: http.IncomingMessage, res: http.ServerResponse, f: ActiveFault, mark: () => void): Exchange {
-    return { req, res, listener: l, released: f.release.signal, injected: mark, upstream: () => l.nextUpstream().url };
+    return {
+      req,
+      res,
+      listener: l,
+      released: f.release.signal,
+      random: f.random.next,
+      injected: mark,
+      upstream: () => l.nextUpstream().url,
+    };
   }
 
   private forward(l: Listener, req: http.IncomingMessage, res: http.ServerResponse, active: ActiveFault[], mark: () => void): void {
@@ -446,7 +453,8 @@ export class FaultProxy {
         }
         res.writeHead(pres.statusCode ?? 502, pres.statusMessage, forwardHeaders(pres.headers));
         let body: NodeJS.ReadableStream = pres;
-        for (const f of active) if (f.toxic.body) body = body.pipe(f.toxic.body(f.params));
+        for (const f of active)
+          if (f.toxic.body) body = body.pipe(f.toxic.body(f.params, { released: f.release.signal, random: f.random.next }));
         body.pipe(res);
       })();
     });
@@ -471,7 +479,7 @@ export class FaultProxy {
       if (!f.toxic.upgrade) continue;
       if (f.toxic.match && !f.toxic.match(f.params, req)) continue;
       if (f.spec.probability < 1 && f.random.next() >= f.spec.probability) continue;
-      if ((await f.toxic.upgrade(socket, f.params, f.release.signal)) === 'handled') return;
+      if ((await f.toxic.upgrade(socket, f.params, { released: f.release.signal, random: f.random.next })) === 'handled') return;
     }
     if (socket.destroyed) return;
     let target: { host: string; port: number };

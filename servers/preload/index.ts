@@ -16,8 +16,9 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
+import type { PreloadIpc, PreloadSettingKey, PreloadSettings } from '../../extension/engine/model/ipc';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
-import { getStats, install, resetStats, set, type Settings } from './instrument';
+import { getStats, install, resetStats, set } from './instrument';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -101,17 +102,16 @@ if (typeof process.send === 'function') {
     }
   };
   process.on('disconnect', die);
-  let initial: Settings = {};
+  let initial: PreloadSettings = {};
   try {
-    initial = JSON.parse(process.env['FAULTLINE_PRELOAD_SETTINGS'] ?? '{}') as Settings;
+    initial = JSON.parse(process.env['FAULTLINE_PRELOAD_SETTINGS'] ?? '{}') as PreloadSettings;
   } catch {
     // ignore a malformed value: no chaos settings
   }
   install(initial);
-  serveIpc({
-    set: (p) => {
-      const { key, value } = p as { key: keyof Settings; value: unknown };
-      set(key, value);
+  serveIpc<typeof PreloadIpc>({
+    set: ({ key, value }) => {
+      set(key as PreloadSettingKey, value);
       return {};
     },
     stats: () => getStats(),

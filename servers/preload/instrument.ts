@@ -4,26 +4,12 @@
  * asynchronously, so concurrent requests interleave and race windows widen), and clock skew.
  */
 import Module from 'node:module';
+import type { PreloadSettings } from '../../extension/engine/model/ipc';
+import type { PreloadStats } from '../../extension/engine/model/services';
 
-export interface DbLatency {
-  ms: number;
-  jitterMs: number;
-  statements: 'all' | 'read' | 'write';
-}
-
-export interface Settings {
-  dbLatency?: DbLatency | null;
-  clockSkew?: { offsetMs: number } | null;
-}
-
-export interface Stats {
-  queries: number;
-  reads: number;
-  writes: number;
-  since: number;
-  /** Chaos settings active in this process. */
-  settings: Settings;
-}
+type DbLatency = NonNullable<PreloadSettings['dbLatency']>;
+type Settings = PreloadSettings;
+type Stats = PreloadStats;
 
 const settings: Settings = {};
 const stats: Omit<Stats, 'settings'> = { queries: 0, reads: 0, writes: 0, since: Date.now() };

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import WebSocket from 'ws';
-import type { PortalMessage } from '../../extension/engine/protocol/portal';
+import type { PortalMessage } from '../../extension/engine/model/portal';
 
 export interface PortalSocket {
   /** Every message received so far, in order. */

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
-import type { Score } from '../../extension/engine/rubric/score';
 import { readToken } from '../../extension/engine/session';
 import { cliEnv, runCli, startUp, suiteCleanup, tempDir } from '../helpers';
+import type { Score } from '../../extension/engine/model/interview';
 
 describe('order-system chaos and rubric', () => {
   const t = suiteCleanup();

@@ -17,13 +17,8 @@ import { buildPortalView, readBrief } from '../../extension/engine/portal/view';
 import { describeEvent } from '../../extension/engine/rubric/scorecard';
 import { readTimeline } from '../../extension/engine/timeline';
 import { controlApi } from '../../extension/engine/protocol/control';
-import {
-  PortalMessageSchema,
-  PortalViewSchema,
-  portalApi,
-  type PortalMessage,
-  type PortalView,
-} from '../../extension/engine/protocol/portal';
+import { PortalMessageSchema, PortalViewSchema, type PortalMessage, type PortalView } from '../../extension/engine/model/portal';
+import { portalApi } from '../../extension/engine/protocol/portal';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { cliEnv, eventually, fixtures, repoRoot, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';

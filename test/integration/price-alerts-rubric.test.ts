@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Score } from '../../extension/engine/rubric/score';
 import { cliEnv, runCli, startUp, suiteCleanup, tempDir } from '../helpers';
+import type { Score } from '../../extension/engine/model/interview';
 
 /** `check --json` streams one JSON event per line and ends with the result. */
 function lastLine(stdout: string): unknown {

@@ -12,10 +12,10 @@ import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
-import type { Score } from '../../extension/engine/rubric/score';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { readTimeline } from '../../extension/engine/timeline';
 import { cliEnv, cliPath, fixtures, repoRoot, runCli, startUp, suiteCleanup, tempDir, waitForLine, type UpProcess } from '../helpers';
+import type { Score } from '../../extension/engine/model/interview';
 
 /** `check --json` streams one JSON event per line and ends with the result. */
 function lastLine(stdout: string): unknown {

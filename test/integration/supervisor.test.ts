@@ -4,10 +4,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { FaultlineError } from '../../extension/engine/errors';
-import type { LogRecord } from '../../extension/engine/logs';
 import type { Exercise, Service } from '../../extension/engine/manifest/schema';
-import { startWaves, Supervisor, type SupervisorEvent, type SupervisorOptions } from '../../extension/engine/supervisor/supervisor';
+import { startWaves, Supervisor, type SupervisorOptions } from '../../extension/engine/supervisor/supervisor';
 import { eventually, fixtures, install, isAlive, nodeForServices, tempDir } from '../helpers';
+import type { LogRecord } from '../../extension/engine/model/services';
+import type { SupervisorEvent } from '../../extension/engine/supervisor/slot';
 
 const workspace = path.join(fixtures, 'exercises', 'fixture-basic', 'starter');
 

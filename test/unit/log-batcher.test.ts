@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LogRecord } from '../../extension/engine/logs';
 import { LogBatcher, type ChannelLevel } from '../../extension/vscode/session/logBatcher';
+import type { LogRecord } from '../../extension/engine/model/services';
 
 const rec = (message: string, level: LogRecord['level'] = 'info', extra: Partial<LogRecord> = {}): LogRecord => ({
   time: 0,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter, LogStreamParser, parseLogLine, Ring, type LogRecord } from '../../extension/engine/logs';
+import { LineSplitter, LogStreamParser, parseLogLine, Ring } from '../../extension/engine/logs';
+import type { LogRecord } from '../../extension/engine/model/services';
 
 describe('log lines', () => {
   const cases: [string, 'stdout' | 'stderr', string, string][] = [

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LogRecord } from '../../extension/engine/logs';
 import { PortalLogFeed, type LogBatch } from '../../extension/engine/portal/logFeed';
+import type { LogRecord } from '../../extension/engine/model/services';
 
 const record = (service: string, message: string, stream: LogRecord['stream'] = 'stdout'): LogRecord => ({
   time: 1_700_000_000_000,

@@ -1,11 +1,11 @@
 /** Driving an interview: `chaos`, `phase`, `hint`, `check`, `score`, `scorecard`. */
 import * as path from 'node:path';
 import { FaultlineError } from '../../engine/errors';
-import type { Score } from '../../engine/rubric/score';
 import { renderHtml, renderMarkdown } from '../../engine/rubric/scorecard';
 import { writeFileAtomic } from '../../engine/session';
 import { paint, table } from '../ui';
 import { type Io, args, need, controlFor, parseSeed, printActivation } from '../common';
+import type { Score } from '../../engine/model/interview';
 
 export async function cmdChaos(argv: string[], io: Io): Promise<number> {
   const usage = 'faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]';

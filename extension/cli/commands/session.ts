@@ -10,10 +10,11 @@ import { controlApi } from '../../engine/protocol/control';
 import { apiClient } from '../../engine/protocol/rpc';
 import { isAlive, readState, readToken } from '../../engine/session';
 import { probe } from '../../engine/supervisor/probe';
-import { TimelineTail, type TimelineEvent } from '../../engine/timeline';
+import { TimelineTail } from '../../engine/timeline';
 import { readMarker } from '../../engine/workspace';
 import { LogPrinter, paint, table } from '../ui';
 import { type Io, args, controlFor, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
+import type { TimelineEvent } from '../../engine/model/interview';
 
 export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
   const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';

@@ -5,15 +5,14 @@
  * the seed, and what was applied is persisted so a crash of the supervisor cannot leave the
  * database corrupted: the next session reverts it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FaultlineError, errorMessage } from '../errors';
 import type { Install } from '../install';
-import type { LogRecord } from '../logs';
-import { LogStreamParser } from '../logs';
 import type { ChaosMode, Exercise } from '../manifest/schema';
-import { IpcClient } from '../protocol/ipc';
+import type { DbAgentIpc, DbOperation } from '../model/ipc';
+import { ChildGroup } from '../process/group';
+import type { IpcClient } from '../protocol/ipc';
 import type { Runtime } from '../runtime';
 import { writeFileAtomic } from '../session';
 import type { Supervisor } from '../supervisor/supervisor';
@@ -21,7 +20,9 @@ import { probe } from '../supervisor/probe';
 import type { Timeline } from '../timeline';
 import { faultType, withDefaults } from './faults';
 import { newSeed, seededRandom, type Random } from './random';
-import type { DbOperation, DbUndo, FaultContext, Undo } from './types';
+import type { FaultContext, Undo } from './types';
+import type { LogRecord } from '../model/services';
+import type { ActivationReport, ChaosStatus, ResetReport } from '../model/chaos';
 
 export interface AppliedFault {
   id: string;
@@ -39,28 +40,6 @@ export interface ChaosState {
   applied: AppliedFault[];
 }
 
-export interface ActivationReport {
-  mode: string;
-  title: string;
-  seed: number;
-  ms: number;
-  faults: { type: string; target: string | null; summary: string }[];
-  replaced: string | null;
-}
-
-export interface ResetReport {
-  mode: string | null;
-  ms: number;
-  reverted: { type: string; target: string | null }[];
-  failed: { type: string; target: string | null; error: string }[];
-  health: { service: string; ok: boolean; detail: string }[];
-}
-
-export interface ChaosStatus {
-  active: { mode: string; title: string; seed: number; since: string; faults: { type: string; target: string | null }[] } | null;
-  modes: { id: string; title: string; description: string; active: boolean }[];
-}
-
 export interface ChaosControllerOptions {
   install: Install;
   exercise: Exercise;
@@ -74,7 +53,7 @@ export interface ChaosControllerOptions {
 
 export class ChaosController {
   private active: ChaosState | undefined;
-  private agent: { child: ChildProcess; ipc: IpcClient } | undefined;
+  private agent: ChildGroup<typeof DbAgentIpc> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stateFile: string;
 
@@ -256,8 +235,7 @@ export class ChaosController {
     } catch {
       return undefined;
     }
-    const durable = { ...previous, applied: previous.applied.filter((a) => a.layer === 'data' || a.layer === 'load') };
-    const { reverted, failed } = await this.revertAll({ ...durable, applied: durable.applied.filter((a) => a.undo['db'] !== undefined) });
+    const { reverted, failed } = await this.revertAll({ ...previous, applied: previous.applied.filter((a) => faultType(a.type)?.durable) });
     fs.rmSync(this.stateFile, { force: true });
     this.opts.timeline.append('chaos.recovered', { mode: previous.mode, seed: previous.seed, reverted: reverted.length, failed });
     return { mode: previous.mode, reverted: reverted.length, failed };
@@ -304,9 +282,7 @@ export class ChaosController {
    */
   async start(): Promise<void> {
     await this.publishScenario();
-    const needsDb = this.modes().some((m) =>
-      m.faults.some((f) => ['data', 'load'].includes(faultType(f.type)?.layer ?? '') && f.type !== 'concurrent_burst'),
-    );
+    const needsDb = this.modes().some((m) => m.faults.some((f) => faultType(f.type)?.needs?.database));
     if (needsDb)
       this.db().catch((err: unknown) =>
         this.opts.onLog?.({
@@ -323,7 +299,7 @@ export class ChaosController {
   async close(): Promise<void> {
     const agent = this.agent;
     this.agent = undefined;
-    if (agent) await stopChild(agent.child);
+    await agent?.stop(2000);
   }
 
   // --- what faults see ------------------------------------------------------------------------
@@ -339,7 +315,7 @@ export class ChaosController {
         removeFault: (id) => sup.proxy.removeFault(id),
       },
       db: {
-        apply: async (service, op: DbOperation) => (await this.db()).call<DbUndo>('apply', { file: this.dbFile(service), op }),
+        apply: async (service, op: DbOperation) => (await this.db()).call('apply', { file: this.dbFile(service), op }),
         revert: async (service, undo) => {
           await (await this.db()).call('revert', { file: this.dbFile(service), undo });
         },
@@ -367,63 +343,39 @@ export class ChaosController {
     return path.resolve(this.opts.workspace, s.database.path);
   }
 
-  private agentStarting: Promise<IpcClient> | undefined;
+  private agentStarting: Promise<IpcClient<typeof DbAgentIpc>> | undefined;
 
   /** The database agent, started on first use on the services' runtime (one at a time). */
-  db(): Promise<IpcClient> {
-    if (this.agent && this.agent.child.exitCode === null && this.agent.child.connected) return Promise.resolve(this.agent.ipc);
+  db(): Promise<IpcClient<typeof DbAgentIpc>> {
+    if (this.agent?.running && this.agent.child.connected) return Promise.resolve(this.agent.ipc);
     this.agentStarting ??= this.spawnAgent().finally(() => {
       this.agentStarting = undefined;
     });
     return this.agentStarting;
   }
 
-  private async spawnAgent(): Promise<IpcClient> {
+  private async spawnAgent(): Promise<IpcClient<typeof DbAgentIpc>> {
     const { install, runtime, workspace } = this.opts;
-    const child = spawn(
-      runtime.execPath,
-      ['--require', path.join(install.serversDir, 'preload.js'), path.join(install.serversDir, 'db-agent.js')],
-      {
-        cwd: workspace,
-        env: {
-          ...process.env,
-          ...runtime.env,
-          FAULTLINE_WORKSPACE: workspace,
-          FAULTLINE_MODULES: install.runtimeModules,
-          NODE_OPTIONS: '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        detached: process.platform !== 'win32',
-      },
-    );
-    const sink = (r: LogRecord) => this.opts.onLog?.(r);
-    const out = new LogStreamParser('db-agent', 1, 'stdout', sink);
-    const err = new LogStreamParser('db-agent', 1, 'stderr', sink);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
-    const ipc = new IpcClient(child, 'the database agent');
-    this.agent = { child, ipc };
+    const agent = new ChildGroup<typeof DbAgentIpc>({
+      execPath: runtime.execPath,
+      args: ['--require', path.join(install.serversDir, 'preload.js'), path.join(install.serversDir, 'db-agent.js')],
+      cwd: workspace,
+      env: { ...process.env, ...runtime.env, FAULTLINE_WORKSPACE: workspace, FAULTLINE_MODULES: install.runtimeModules, NODE_OPTIONS: '' },
+      label: 'the database agent',
+      log: { service: 'db-agent', instance: 1, onRecord: (r) => this.opts.onLog?.(r) },
+    });
+    this.agent = agent;
     try {
-      await ipc.call('ping', {}, 15_000);
+      await agent.ipc.call('ping', {}, 15_000);
     } catch (e) {
       this.agent = undefined;
-      await stopChild(child);
+      await agent.stop(2000);
       throw new FaultlineError(
         'control-failed',
         `the database agent did not start: ${errorMessage(e)}`,
         'is better-sqlite3 installed in the workspace (npm install)?',
       );
     }
-    return ipc;
+    return agent.ipc;
   }
-}
-
-/** SIGTERM, then SIGKILL after 2 s; resolves when the process is gone (also if it already was). */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -7,6 +7,7 @@
 import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type { Static, TObject } from '@sinclair/typebox';
+import type { DbOperation, DbUndo } from '../model/ipc';
 import type { Random } from './random';
 
 export type FaultLayer = 'network' | 'data' | 'load' | 'process';
@@ -45,32 +46,6 @@ export interface DbPort {
   revert(service: string, undo: DbUndo): Promise<void>;
 }
 
-export type DbValue = string | number | boolean | null | { [k: string]: unknown };
-
-export type DbOperation =
-  | { kind: 'update'; table: string; where: Record<string, DbValue>; set: Record<string, DbValue> }
-  | { kind: 'insert'; table: string; rows: Record<string, DbValue>[] }
-  | {
-      kind: 'generate';
-      table: string;
-      count: number;
-      pick?: { table: string; as: string; where?: Record<string, DbValue> };
-      values: Record<string, DbValue>;
-      seed: number;
-    };
-
-/** Everything needed to put the rows back exactly (persisted in the session folder). */
-export interface DbUndo {
-  table: string;
-  /** Full original rows (with rowid) of updated rows. */
-  updated: Record<string, unknown>[];
-  /** rowids of inserted rows. */
-  inserted: number[];
-  /** sqlite_sequence value before, when the table has one. */
-  sequence: number | null;
-  summary: string;
-}
-
 export interface ProcessPort {
   signal(service: string, signal: NodeJS.Signals): Promise<number>;
   /** Settings the preload applies inside the service process (and to every restart of it). */
@@ -94,6 +69,19 @@ export interface FaultType<P extends TObject = TObject> {
   /** Whether `target` (a service) is required, optional or meaningless. */
   target: 'required' | 'optional' | 'none';
   params: P;
+  /** What the fault needs from its target; the manifest is checked against it. */
+  needs?: {
+    /** The target must declare a `database` (data faults, seeding). */
+    database?: boolean;
+  };
+  /**
+   * Its effect outlives the session that applied it (rows written into a database). A session that
+   * ended with it active, even by a crash, has it reverted when the workspace starts again;
+   * non-durable faults (traffic, processes) die with their session.
+   */
+  durable?: boolean;
+  /** Services the parameters name besides `target` (e.g. `from`, `between`), with where: checked to exist. */
+  services?(params: Static<P>): { path: (string | number)[]; name: string }[];
   apply(ctx: FaultContext, params: Static<P>, fault: { id: string; probability: number }): Promise<Undo>;
   revert(ctx: FaultContext, undo: Undo): Promise<void>;
   /** Proxy-side behaviour for traffic faults. */
@@ -116,6 +104,8 @@ export interface Exchange {
   listener: ListenerControl;
   /** Aborted when the fault is removed: anything waiting must let the request go on. */
   released: AbortSignal;
+  /** The fault's seeded random stream: every random decision comes from it, so `--seed` replays a run. */
+  random: () => number;
   /** Mark the request as answered or broken by a fault (for metrics). */
   injected(): void;
   /** Base URL of an upstream of this listener (round robin across replicas). */
@@ -124,17 +114,25 @@ export interface Exchange {
 
 export type Verdict = 'continue' | 'handled';
 
+/** What a connection-level hook gets: the fault's release signal and its seeded random stream. */
+export interface ToxicContext {
+  released: AbortSignal;
+  random: () => number;
+}
+
 export interface Toxic<P> {
   /** Matches requests (method/path) before the toxic sees them; default: every request. */
   match?(params: P, req: http.IncomingMessage): boolean;
+  /** Acts on the first N matching requests only (then everything passes); undefined: on all of them. */
+  limit?(params: P): number | undefined;
   /** Once per listener when the fault starts; returns the undo. */
   attach?(listener: ListenerControl, params: P): () => void;
   /** Before the request is forwarded. */
-  request?(x: Exchange, params: P, random: () => number): Promise<Verdict> | Verdict;
+  request?(x: Exchange, params: P): Promise<Verdict> | Verdict;
   /** After the upstream answered, before the answer reaches the client. */
   response?(x: Exchange, upstream: http.IncomingMessage, params: P): Promise<Verdict> | Verdict;
   /** Wraps the response body stream (e.g. bandwidth). */
-  body?(params: P): NodeJS.ReadWriteStream;
+  body?(params: P, ctx: ToxicContext): NodeJS.ReadWriteStream;
   /** WebSocket/upgrade connections. */
-  upgrade?(socket: net.Socket, params: P, released: AbortSignal): Promise<Verdict> | Verdict;
+  upgrade?(socket: net.Socket, params: P, ctx: ToxicContext): Promise<Verdict> | Verdict;
 }

@@ -365,20 +365,11 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
       }
       const type = faultType(f.type);
       for (const p of checkFault(f, serviceNames)) {
-        if (!type && p.path[0] === 'type') {
-          error([...at, 'type'], p.message, 'unknown-fault-type', { known: FAULT_TYPES.map((t) => t.type) });
-          continue;
-        }
-        // The registry reports unknown services in params at `params`; point at the value itself.
-        const ref = /^unknown service "(.*)"$/.exec(p.message)?.[1];
-        if (ref !== undefined && p.path.length === 1 && p.path[0] === 'params') {
-          unknownService([...at, ...serviceRefPath(f.params, ref)], ref);
-          continue;
-        }
-        error([...at, ...p.path], p.message);
+        if (p.code === 'unknown-fault-type') error([...at, ...p.path], p.message, p.code, { known: FAULT_TYPES.map((t) => t.type) });
+        else if (p.code === 'unknown-service') unknownService([...at, ...p.path], p.ref ?? '');
+        else error([...at, ...p.path], p.message);
       }
-      const needsDb = type && (type.layer === 'data' || f.type === 'seed_rows');
-      if (needsDb && f.target !== undefined && !services.get(f.target)?.database) {
+      if (type?.needs?.database && f.target !== undefined && !services.get(f.target)?.database) {
         error([...at, 'target'], `fault "${f.type}" changes a database, but service "${f.target}" declares no "database"`);
       }
     }),
@@ -449,14 +440,6 @@ function duplicates(
     if (prev !== undefined) error(at(i), `duplicate ${what} "${v}" (${first(prev)})`, 'duplicate-id');
     else seen.set(v, i);
   });
-}
-
-/** Where a service named in a fault's params sits: `from`, or one side of `between`. */
-function serviceRefPath(params: Record<string, unknown> | undefined, ref: string): Segment[] {
-  if (params?.['from'] === ref) return ['params', 'from'];
-  const between = params?.['between'];
-  if (Array.isArray(between) && between.includes(ref)) return ['params', 'between', between.indexOf(ref)];
-  return ['params'];
 }
 
 function where(c: { file: string; line: number }, dir: string): string {

@@ -3,9 +3,10 @@
  * and batches of new ones, at most one batch per `flushMs` and `maxBatch` lines per batch (the
  * rest are counted as skipped), so a service printing in a loop cannot flood the page.
  */
-import { Ring, type LogRecord } from '../logs';
-import type { PortalLogLine } from '../protocol/portal';
+import { Ring } from '../logs';
+import type { PortalLogLine } from '../model/portal';
 import { candidateLogLine } from './view';
+import type { LogRecord } from '../model/services';
 
 export interface LogBatch {
   lines: PortalLogLine[];

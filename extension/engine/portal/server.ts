@@ -25,10 +25,12 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ErrorCode } from '../errors';
 import type { Install } from '../install';
 import type { WireError } from '../protocol/rpc';
-import { PORTAL_PATHS, portalApi, type PortalMessage, type PortalView } from '../protocol/portal';
-import type { Timeline, TimelineEvent } from '../timeline';
+import type { PortalMessage, PortalView } from '../model/portal';
+import { PORTAL_PATHS, portalApi } from '../protocol/portal';
+import type { Timeline } from '../timeline';
 import type { PortalLogFeed } from './logFeed';
 import { portalHint } from './view';
+import type { TimelineEvent } from '../model/interview';
 
 export interface PortalOptions {
   install: Install;

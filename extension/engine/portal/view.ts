@@ -29,11 +29,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Exercise } from '../manifest/schema';
 import { phaseStatus } from '../phases';
-import type { ServiceStatus } from '../protocol/control';
-import type { LogRecord } from '../logs';
-import type { PortalHint, PortalLogLine, PortalService, PortalView } from '../protocol/portal';
-import type { TimelineEvent } from '../timeline';
+import type { PortalHint, PortalLogLine, PortalService, PortalView } from '../model/portal';
 import { renderMarkdown } from './markdown';
+import type { ServiceStatus, LogRecord } from '../model/services';
+import type { TimelineEvent } from '../model/interview';
 
 /** Larger briefs are cut (a brief is a README, not a data file). */
 export const MAX_BRIEF_BYTES = 512 * 1024;

@@ -1,9 +1,18 @@
 /**
- * Request/response over a child process's IPC channel (the service preload and the database
- * agent speak it). Every request has an id and a timeout; if the child dies, pending requests
- * fail at once with a clear reason instead of hanging.
+ * Request/response over a child process's IPC channel (the service preload, the database agent
+ * and the check runner speak it), typed by a method table from `model/ipc.ts`. Every request has
+ * an id and a timeout; if the child dies, pending requests fail at once with a clear reason
+ * instead of hanging.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Static } from '@sinclair/typebox';
+import type { IpcTable } from '../model/ipc';
+
+export type IpcParams<T extends IpcTable, K extends keyof T> = Static<T[K]['params']>;
+export type IpcResult<T extends IpcTable, K extends keyof T> = Static<T[K]['result']>;
+export type IpcHandlers<T extends IpcTable> = {
+  [K in keyof T]: (params: IpcParams<T, K>) => IpcResult<T, K> | Promise<IpcResult<T, K>>;
+};
 
 export interface IpcRequest {
   type: 'faultline:rpc';
@@ -23,7 +32,7 @@ export interface IpcResponse {
 /** The other side did not answer in time (it may be busy, paused or stuck — not necessarily gone). */
 export class IpcTimeout extends Error {}
 
-export class IpcClient {
+export class IpcClient<T extends IpcTable> {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
@@ -44,15 +53,15 @@ export class IpcClient {
     child.on('exit', (code, signal) => this.failAll(new Error(`${label} exited (${signal ?? `code ${code}`}) before answering`)));
   }
 
-  call<T>(method: string, params: unknown, timeoutMs = 30_000): Promise<T> {
+  call<K extends keyof T & string>(method: K, params: IpcParams<T, K>, timeoutMs = 30_000): Promise<IpcResult<T, K>> {
     if (!this.child.connected) return Promise.reject(new Error(`${this.label} is not running`));
     const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<IpcResult<T, K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new IpcTimeout(`${this.label} did not answer ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve, reject, timer });
       this.child.send({ type: 'faultline:rpc', id, method, params } satisfies IpcRequest, (err) => {
         if (!err) return;
         this.pending.delete(id);
@@ -74,18 +83,19 @@ export class IpcClient {
 type Handler = (params: unknown) => unknown;
 
 /**
- * Child side: answer `faultline:rpc` messages with the given handlers. Several bundles in one
- * process (the preload and a server) share one dispatcher, registered on `process`.
+ * Child side: answer `faultline:rpc` messages with the handlers of a method table. Several
+ * bundles in one process (the preload and a server) share one dispatcher, registered on `process`.
  */
-export function serveIpc(handlers: Record<string, Handler>): void {
+export function serveIpc<T extends IpcTable>(handlers: IpcHandlers<T>): void {
   const key = Symbol.for('faultline.ipc.handlers');
   const holder = process as unknown as Record<symbol, Map<string, Handler> | undefined>;
   const existing = holder[key];
+  const entries = Object.entries(handlers) as [string, Handler][];
   if (existing) {
-    for (const [name, h] of Object.entries(handlers)) existing.set(name, h);
+    for (const [name, h] of entries) existing.set(name, h);
     return;
   }
-  const registry = new Map<string, Handler>(Object.entries(handlers));
+  const registry = new Map<string, Handler>(entries);
   holder[key] = registry;
   process.on('message', (msg: unknown) => {
     const m = msg as Partial<IpcRequest>;

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Static, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { FaultlineError, type ErrorCode } from '../errors';
 
 export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSchema, Ev extends TSchema = TSchema> {
@@ -80,6 +80,25 @@ export interface ServedApi {
   close(): Promise<void>;
 }
 
+/** Compiled validators, one per schema (compiled on first use). */
+const checkers = new WeakMap<TSchema, TypeCheck<TSchema>>();
+function checker(schema: TSchema): TypeCheck<TSchema> {
+  let c = checkers.get(schema);
+  if (!c) {
+    c = TypeCompiler.Compile(schema);
+    checkers.set(schema, c);
+  }
+  return c;
+}
+
+/** The first place `value` breaks `schema`, as "at /path: message", or undefined when it fits. */
+export function schemaMismatch(schema: TSchema, value: unknown): string | undefined {
+  const c = checker(schema);
+  if (c.Check(value)) return undefined;
+  const first = c.Errors(value).First();
+  return first ? `at ${first.path || '/'}: ${first.message}` : 'does not match';
+}
+
 export async function serveApi<A extends Api>(
   api: A,
   handlers: Handlers<A>,
@@ -124,24 +143,33 @@ export async function serveApi<A extends Api>(
           } catch {
             return fail(400, 'usage', 'request body is not valid JSON');
           }
-          if (!Value.Check(r.request, body)) {
-            const first = [...Value.Errors(r.request, body)][0];
-            return fail(400, 'usage', `invalid request${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`);
-          }
+          const bad = schemaMismatch(r.request, body);
+          if (bad !== undefined) return fail(400, 'usage', `invalid request ${bad}`);
         }
         const aborter = new AbortController();
         res.on('close', () => {
           if (!res.writableFinished) aborter.abort();
         });
         const handler: (req: unknown, ctx: HandlerContext<unknown>) => unknown = handlers[name];
+        // Answers are checked against the API too: a handler that drifts from its declared shape is
+        // a bug reported as such, never a malformed answer a client has to guess about.
+        const answer = (schema: TSchema, value: unknown, what: string): unknown => {
+          const bad = schemaMismatch(schema, value);
+          if (bad !== undefined) throw new FaultlineError('control-failed', `internal error: the ${what} of ${String(name)} ${bad}`);
+          return value;
+        };
         if (r.stream) {
           res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
           const line = (value: unknown) => {
             if (!res.destroyed) res.write(JSON.stringify(value) + '\n');
           };
           try {
-            const result = await handler(body, { emit: (event) => line({ event }), signal: aborter.signal });
-            line({ result: result ?? {} });
+            const stream = r.stream;
+            const result = await handler(body, {
+              emit: (event) => line({ event: answer(stream, event, 'event') }),
+              signal: aborter.signal,
+            });
+            line({ result: answer(r.response, result ?? {}, 'answer') });
           } catch (err) {
             const e =
               err instanceof FaultlineError ? err : new FaultlineError('control-failed', err instanceof Error ? err.message : String(err));
@@ -152,7 +180,7 @@ export async function serveApi<A extends Api>(
         }
         try {
           const result = await handler(body, { emit: () => undefined, signal: aborter.signal });
-          reply(200, result ?? {});
+          reply(200, answer(r.response, result ?? {}, 'answer'));
         } catch (err) {
           if (err instanceof FaultlineError) return fail(STATUS[err.code] ?? 500, err.code, err.message, err.hint);
           return fail(500, 'control-failed', err instanceof Error ? err.message : String(err));

@@ -18,7 +18,7 @@
  * Checks run in a separate process with a timeout each, against the candidate's running services
  * (through the fault proxy), never inside the candidate workspace.
  */
-import type { ListenerMetrics } from '../protocol/proxy';
+import type { ListenerMetrics } from '../model/proxy';
 
 export type CheckKind = 'functional' | 'performance' | 'concurrency' | 'chaos' | 'mutation';
 

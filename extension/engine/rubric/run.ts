@@ -6,51 +6,21 @@
  * when aborted: chaos reset and the mode that was active before restored with its seed. Every
  * result is on the timeline before the next check starts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { ChaosController } from '../chaos/controller';
 import { FaultlineError, errorMessage } from '../errors';
 import type { Install } from '../install';
-import { LogStreamParser, type LogRecord } from '../logs';
 import type { Exercise, Rubric } from '../manifest/schema';
-import { IpcClient, IpcTimeout } from '../protocol/ipc';
+import type { CheckInfo, CheckRunnerIpc } from '../model/ipc';
+import { ChildGroup } from '../process/group';
+import { IpcTimeout } from '../protocol/ipc';
 import type { Runtime } from '../runtime';
 import { probe } from '../supervisor/probe';
 import type { Supervisor } from '../supervisor/supervisor';
 import type { Timeline } from '../timeline';
-import type { CheckKind } from './api';
-
-export type CheckStatus = 'passed' | 'failed' | 'error' | 'timeout';
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  kind: CheckKind | 'unknown';
-  status: CheckStatus;
-  ms: number;
-  message?: string;
-  expected?: unknown;
-  actual?: unknown;
-  /** What the check logged. */
-  logs: string[];
-  /** Service log lines while the check ran (failures only). */
-  serviceLogs?: string[];
-  /** Rubric items (and their categories) the check scores. */
-  items: string[];
-  categories: string[];
-}
-
-export type RubricEvent =
-  | {
-      type: 'start';
-      run: string;
-      stage: string | null;
-      checks: { id: string; title: string; kind: string; items: string[]; categories: string[] }[];
-    }
-  | { type: 'check-start'; run: string; id: string }
-  | { type: 'check'; run: string; result: CheckResult }
-  | { type: 'end'; run: string; passed: number; failed: number; aborted: boolean; ms: number };
+import type { LogRecord } from '../model/services';
+import type { CheckResult, RubricEvent } from '../model/interview';
 
 export interface RubricRunOptions {
   stage?: string | undefined;
@@ -103,57 +73,28 @@ export function checksFor(rubric: Rubric, stage?: string): Map<string, { items: 
 /** Mutation checks (the candidate's tests in scratch copies) that run at the same time. */
 const MUTATION_POOL = 3;
 
-interface RunnerInfo {
-  id: string;
-  title: string;
-  kind: CheckKind;
-  timeoutMs?: number;
-  chaos?: string;
-}
-
-class RunnerProcess {
-  readonly child: ChildProcess;
-  readonly ipc: IpcClient;
-
-  constructor(ctx: RubricContext, checksDir: string) {
-    const { install, runtime, workspace } = ctx;
-    const config = {
-      checksDir,
-      exerciseDir: ctx.exerciseDir,
-      workspace,
-      modules: install.runtimeModules,
-      runtime: { execPath: runtime.execPath, env: runtime.env },
-      services: Object.fromEntries(
-        ctx.supervisor.status().map((s) => [s.name, { url: s.url, ...(s.database ? { database: s.database } : {}) }]),
-      ),
-      control: ctx.control,
-    };
-    this.child = spawn(
-      runtime.execPath,
-      ['--require', path.join(install.serversDir, 'preload.js'), path.join(install.serversDir, 'check-runner.js')],
-      {
-        cwd: ctx.exerciseDir,
-        env: { ...process.env, ...runtime.env, FAULTLINE_CHECK_RUN: JSON.stringify(config), NODE_OPTIONS: '' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        detached: process.platform !== 'win32',
-      },
-    );
-    const sink = (r: LogRecord) => ctx.onLog?.(r);
-    const out = new LogStreamParser('checks', 1, 'stdout', sink);
-    const err = new LogStreamParser('checks', 1, 'stderr', sink);
-    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
-    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
-    this.ipc = new IpcClient(this.child, 'the check runner');
-  }
-
-  kill(): void {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    try {
-      process.kill(-(this.child.pid ?? 0), 'SIGKILL');
-    } catch {
-      this.child.kill('SIGKILL');
-    }
-  }
+/** The check runner: a helper process on the services' runtime that loads the check files and runs one check at a time. */
+function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<typeof CheckRunnerIpc> {
+  const { install, runtime, workspace } = ctx;
+  const config = {
+    checksDir,
+    exerciseDir: ctx.exerciseDir,
+    workspace,
+    modules: install.runtimeModules,
+    runtime: { execPath: runtime.execPath, env: runtime.env },
+    services: Object.fromEntries(
+      ctx.supervisor.status().map((s) => [s.name, { url: s.url, ...(s.database ? { database: s.database } : {}) }]),
+    ),
+    control: ctx.control,
+  };
+  return new ChildGroup<typeof CheckRunnerIpc>({
+    execPath: runtime.execPath,
+    args: ['--require', path.join(install.serversDir, 'preload.js'), path.join(install.serversDir, 'check-runner.js')],
+    cwd: ctx.exerciseDir,
+    env: { ...process.env, ...runtime.env, FAULTLINE_CHECK_RUN: JSON.stringify(config), NODE_OPTIONS: '' },
+    label: 'the check runner',
+    log: { service: 'checks', instance: 1, onRecord: (r) => ctx.onLog?.(r) },
+  });
 }
 
 export async function runRubric(
@@ -182,15 +123,15 @@ export async function runRubric(
   const emit = (e: RubricEvent) => opts.onEvent?.(e);
   const results: CheckResult[] = [];
   const previous = ctx.chaos.status().active;
-  let runner: RunnerProcess | undefined;
-  let infos = new Map<string, RunnerInfo>();
+  let runner: ChildGroup<typeof CheckRunnerIpc> | undefined;
+  let infos = new Map<string, CheckInfo>();
   let loadProblems: string[] = [];
   let aborted = false;
 
   const startRunner = async () => {
     runner?.kill();
-    runner = new RunnerProcess(ctx, checksDir);
-    const loaded = await runner.ipc.call<{ checks: RunnerInfo[]; problems: string[] }>('load', {}, 30_000);
+    runner = startRunnerProcess(ctx, checksDir);
+    const loaded = await runner.ipc.call('load', {}, 30_000);
     infos = new Map(loaded.checks.map((c) => [c.id, c]));
     loadProblems = loaded.problems;
   };
@@ -231,7 +172,7 @@ export async function runRubric(
             : `no check "${id}" is declared in ${checksRel}`;
         result = { id, title: id, kind: 'unknown', status: 'error', ms: 0, message: why, logs: [], ...where };
       } else {
-        result = await runOne(ctx, info, where, () => runner as RunnerProcess, startRunner, opts.signal);
+        result = await runOne(ctx, info, where, () => runner as ChildGroup<typeof CheckRunnerIpc>, startRunner, opts.signal);
       }
       if (result.status !== 'passed' && info?.kind !== 'mutation') {
         result.serviceLogs = serviceLogs(ctx.supervisor, at);
@@ -265,9 +206,9 @@ export async function runRubric(
 
 async function runOne(
   ctx: RubricContext,
-  info: RunnerInfo,
+  info: CheckInfo,
   where: { items: string[]; categories: string[] },
-  runner: () => RunnerProcess,
+  runner: () => ChildGroup<typeof CheckRunnerIpc>,
   restart: () => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<CheckResult> {
@@ -280,7 +221,7 @@ async function runOne(
     const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
     const outcome = await Promise.race([
       runner()
-        .ipc.call<Omit<CheckResult, 'title' | 'kind' | 'items' | 'categories'>>('run', { id: info.id }, budget)
+        .ipc.call('run', { id: info.id }, budget)
         .then(
           (r) => ({ ok: true as const, r }),
           (err: unknown) => ({ ok: false as const, err }),

@@ -4,62 +4,7 @@
  * crash can lose nothing that was recorded, and a scorecard can be rebuilt at any time.
  */
 import type { Exercise } from '../manifest/schema';
-import type { TimelineEvent } from '../timeline';
-import type { CheckResult } from './run';
-
-export interface CheckEvidence extends CheckResult {
-  at: string;
-  weight: number;
-}
-
-export interface ItemScore {
-  id: string;
-  title: string;
-  kind: 'auto' | 'manual';
-  max: number;
-  earned: number;
-  /** auto: passed / partial / failed / not-run; manual: scored / unscored. */
-  status: 'passed' | 'partial' | 'failed' | 'not-run' | 'scored' | 'unscored';
-  stage?: string;
-  checks: CheckEvidence[];
-  criteria?: string;
-  signals?: { strong?: string[]; weak?: string[] };
-  manual?: { points: number; note: string; at: string };
-}
-
-export interface CategoryScore {
-  id: string;
-  title: string;
-  max: number;
-  earned: number;
-  items: ItemScore[];
-}
-
-export interface HintUse {
-  ladder: string;
-  title: string;
-  level: string;
-  text: string;
-  at: string;
-  cost: number;
-}
-
-export interface Score {
-  exercise: string;
-  title: string;
-  mode: 'interview' | 'practice';
-  max: number;
-  /** Points from items, before hint costs. */
-  points: number;
-  hintCost: number;
-  /** Points minus hint costs (practice), never below 0. */
-  total: number;
-  rating: { rating: string; description?: string } | null;
-  categories: CategoryScore[];
-  hints: HintUse[];
-  runs: number;
-  lastRun: string | null;
-}
+import type { CategoryScore, CheckEvidence, CheckResult, HintUse, ItemScore, Score, TimelineEvent } from '../model/interview';
 
 /** A timeline field as text (objects as JSON). */
 export function str(v: unknown): string {

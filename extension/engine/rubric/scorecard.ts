@@ -5,17 +5,8 @@
  * timeline and the candidate's diff against the baseline.
  */
 import { describeTestActivity, testActivity } from '../candidateTests';
-import type { CandidateDiff } from '../diff';
-import type { TimelineEvent } from '../timeline';
-import { str, type ItemScore, type Score } from './score';
-
-export interface Scorecard {
-  generatedAt: string;
-  workspace: string;
-  score: Score;
-  timeline: TimelineEvent[];
-  diff: CandidateDiff | null;
-}
+import { str } from './score';
+import type { ItemScore, Score, Scorecard, TimelineEvent } from '../model/interview';
 
 /** One line per timeline event that matters to a reader (not every service restart detail). */
 export function describeEvent(e: TimelineEvent): string | null {

@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LogStreamParser, Ring, type LogRecord } from '../logs';
-import type { CrashReport, InstanceState } from '../protocol/control';
-import { IpcClient, IpcTimeout } from '../protocol/ipc';
+import { Ring } from '../logs';
+import type { PreloadIpc } from '../model/ipc';
+import { ChildGroup, type ExitInfo } from '../process/group';
+import { IpcTimeout, type IpcParams, type IpcResult } from '../protocol/ipc';
 import { probe } from './probe';
-
-export type { CrashReport, InstanceState } from '../protocol/control';
+import type { CrashReport, InstanceState, LogRecord } from '../model/services';
 
 export interface SpawnSpec {
   service: string;
@@ -41,11 +41,9 @@ export class ServiceInstance {
   unresponsive: { since: number; detail: string } | undefined;
   readonly logs = new Ring<LogRecord>(400);
   private readonly stderrTail = new Ring<string>(30);
-  private child: ChildProcess | undefined;
+  private group: ChildGroup<typeof PreloadIpc> | undefined;
   /** While the process is paused (SIGSTOP) its own orphan watchdog cannot run; this one does. */
   private guardian: ChildProcess | undefined;
-  private ipc: IpcClient | undefined;
-  private exited: Promise<void> = Promise.resolve();
   private stopping = false;
 
   constructor(
@@ -74,60 +72,41 @@ export class ServiceInstance {
     this.startedAt = Date.now();
     this.healthyAt = 0;
     this.unresponsive = undefined;
-    const child = spawn(spec.execPath, spec.args, {
+    const group = new ChildGroup<typeof PreloadIpc>({
+      execPath: spec.execPath,
+      args: spec.args,
       cwd: spec.cwd,
       env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: process.platform !== 'win32', // own process group: stop() reaches grandchildren too
-      windowsHide: true,
+      label: `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''}`,
+      log: {
+        service: spec.service,
+        instance: spec.instance,
+        onRecord: (r) => {
+          if (r.stream === 'stderr') this.stderrTail.push(r.message);
+          this.record(r);
+        },
+      },
     });
-    this.child = child;
-    this.pid = child.pid;
-    this.ipc = new IpcClient(child, `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''} (pid ${child.pid ?? '?'})`);
+    this.group = group;
+    this.pid = group.pid;
     const listening = new Promise<number>((resolve) => {
-      child.on('message', (msg: unknown) => {
+      group.child.on('message', (msg: unknown) => {
         const m = msg as { type?: string; port?: number };
         if (m && m.type === 'faultline:listening' && typeof m.port === 'number') {
           if (spec.port === 0 || m.port === spec.port) resolve(m.port);
         }
       });
     });
-    const out = new LogStreamParser(spec.service, spec.instance, 'stdout', (r) => this.record(r));
-    const err = new LogStreamParser(spec.service, spec.instance, 'stderr', (r) => {
-      this.stderrTail.push(r.message);
-      this.record(r);
-    });
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
-
-    let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    this.exited = new Promise<void>((resolve) => {
-      let spawnError: Error | undefined;
-      child.on('error', (e) => {
-        spawnError = e;
-        if (child.pid === undefined) {
-          exitInfo = { code: -1, signal: null };
-          this.stderrTail.push(`cannot start ${spec.execPath}: ${e.message}`);
-          resolve();
-        }
-      });
-      child.on('close', (code, signal) => {
-        out.end();
-        err.end();
-        exitInfo = { code, signal };
-        if (spawnError && code === null && signal === null) exitInfo.code = -1;
-        resolve();
-      });
-    });
     const wasStopping = () => this.stopping;
-    void this.exited.then(() => {
-      this.child = undefined;
+    const exited = group.exited.then((exit) => {
+      if (this.group === group) this.group = undefined;
       this.dismissGuardian();
+      if (exit.spawnError && group.pid === undefined) this.stderrTail.push(`cannot start ${spec.execPath}: ${exit.spawnError.message}`);
       if (wasStopping()) {
         this.state = 'stopped';
         return;
       }
-      const crash = this.diagnose(exitInfo ?? { code: null, signal: null });
+      const crash = this.diagnose(exit);
       this.lastCrash = crash;
       if (this.state === 'healthy') {
         this.state = 'crashed';
@@ -138,7 +117,7 @@ export class ServiceInstance {
     });
 
     const deadline = this.startedAt + spec.startupTimeoutMs;
-    const died = this.exited.then(() => 'died' as const);
+    const died = exited.then(() => 'died' as const);
     const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, ms)).unref());
 
     const port = await Promise.race([listening, died, timeout(deadline - Date.now())]);
@@ -151,7 +130,7 @@ export class ServiceInstance {
     let last = '';
     let delay = 25;
     while (Date.now() < deadline) {
-      if (this.child === undefined) return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
+      if (this.group !== group) return { ok: false, crash: this.lastCrash, reason: this.lastCrash?.summary ?? 'exited' };
       const r = await probe(this.url + spec.healthPath, Math.min(spec.probeTimeoutMs, Math.max(50, deadline - Date.now())));
       if (r.ok) {
         this.state = 'healthy';
@@ -172,27 +151,22 @@ export class ServiceInstance {
 
   /** SIGTERM the process group, SIGKILL after `graceMs`. Resolves when the process is gone. */
   async stop(graceMs = 3000): Promise<void> {
-    const child = this.child;
-    if (!child || child.pid === undefined) {
+    const group = this.group;
+    if (!group?.running) {
       this.state = this.state === 'failed' ? 'failed' : 'stopped';
       return;
     }
     this.stopping = true;
     this.state = 'stopping';
-    signalGroup(child, 'SIGCONT'); // a paused process cannot act on SIGTERM
-    signalGroup(child, 'SIGTERM');
-    const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(killer);
-    signalGroup(child, 'SIGKILL'); // leftovers in the group (grandchildren) go too
+    await group.stop(graceMs);
     this.dismissGuardian();
     this.state = 'stopped';
   }
 
   /** Ask the process's preload to do something (chaos settings, query stats). */
-  call<T>(method: string, params: unknown): Promise<T> {
-    if (!this.ipc || !this.child) return Promise.reject(new Error(`${this.spec.service} is not running`));
-    return this.ipc.call<T>(method, params, 5000);
+  call<K extends keyof typeof PreloadIpc>(method: K, params: IpcParams<typeof PreloadIpc, K>): Promise<IpcResult<typeof PreloadIpc, K>> {
+    if (!this.group?.running) return Promise.reject(new Error(`${this.spec.service} is not running`));
+    return this.group.ipc.call(method, params, 5000);
   }
 
   /**
@@ -200,9 +174,9 @@ export class ServiceInstance {
    * so a busy loop, a debugger breakpoint or a paused process all show as `false`.
    */
   async responsive(timeoutMs: number): Promise<boolean> {
-    if (!this.ipc || !this.child) return true;
+    if (!this.group?.running) return true;
     try {
-      await this.ipc.call('ping', {}, timeoutMs);
+      await this.group.ipc.call('ping', {}, timeoutMs);
       return true;
     } catch (err) {
       return !(err instanceof IpcTimeout); // gone or restarting: the crash handling speaks for it
@@ -211,9 +185,10 @@ export class ServiceInstance {
 
   /** Send a signal to the whole process group (for chaos: pause/resume/kill). */
   signal(sig: NodeJS.Signals): boolean {
-    if (!this.child) return false;
-    if (sig === 'SIGSTOP') this.guard(this.child);
-    const sent = signalGroup(this.child, sig);
+    const group = this.group;
+    if (!group?.running) return false;
+    if (sig === 'SIGSTOP') this.guard(group.child);
+    const sent = group.signal(sig);
     if (sig === 'SIGCONT' || sig === 'SIGKILL') this.dismissGuardian(); // others stay pending while stopped
     return sent;
   }
@@ -249,7 +224,7 @@ export class ServiceInstance {
     this.onLog(r);
   }
 
-  private diagnose(exit: { code: number | null; signal: NodeJS.Signals | null }): CrashReport {
+  private diagnose(exit: ExitInfo): CrashReport {
     const spec = this.spec;
     const duringStartup = this.healthyAt === 0;
     const report: CrashReport = {
@@ -277,21 +252,6 @@ export class ServiceInstance {
         : '';
     report.summary = `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''} ${how}${when}${why}`;
     return report;
-  }
-}
-
-function signalGroup(child: ChildProcess, sig: NodeJS.Signals): boolean {
-  if (child.pid === undefined) return false;
-  try {
-    if (process.platform !== 'win32') process.kill(-child.pid, sig);
-    else child.kill(sig);
-    return true;
-  } catch {
-    try {
-      return child.kill(sig);
-    } catch {
-      return false;
-    }
   }
 }
 

@@ -4,14 +4,8 @@
  * everything on the same ports, so URLs handed out stay valid and active faults stay active.
  */
 import { FaultlineError } from '../errors';
-import {
-  proxyApi,
-  type ListenerInfo,
-  type ListenerMetrics,
-  type ListenerSpec,
-  type ProxyFaultSpec,
-  type StaticRoute,
-} from '../protocol/proxy';
+import type { ListenerInfo, ListenerMetrics, ListenerSpec, ProxyFaultSpec, StaticRoute } from '../model/proxy';
+import { proxyApi } from '../protocol/proxy';
 import { apiClient, type Client } from '../protocol/rpc';
 
 export class ProxyLink {

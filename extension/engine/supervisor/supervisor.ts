@@ -9,51 +9,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FaultlineError } from '../errors';
 import type { Install } from '../install';
-import type { LogRecord } from '../logs';
 import type { Exercise, Service } from '../manifest/schema';
 import { renderTemplate, type TemplateContext } from '../manifest/templates';
 import type { Runtime } from '../runtime';
-import type { CrashReport, InstanceStatus, ServiceStatus } from '../protocol/control';
-import { newToken } from '../protocol/rpc';
-import { ServiceInstance, type SpawnSpec, type StartOutcome } from './instance';
-import { ProxyLink } from './proxyLink';
+import type { SpawnSpec, StartOutcome } from './instance';
+import { FaultProxyProcess } from './faultProxy';
+import type { ProxyLink } from './proxyLink';
+import { DEFAULT_RESTART, Slot, type RestartPolicy, type SupervisorEvent } from './slot';
 
-export type { ServiceStatus } from '../protocol/control';
-
-export interface RestartPolicy {
-  /** Give up after this many crashes in a row (a run shorter than `stableMs` counts as a crash in a row). */
-  maxConsecutive: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  stableMs: number;
-}
-
-export const DEFAULT_RESTART: RestartPolicy = { maxConsecutive: 5, baseDelayMs: 250, maxDelayMs: 8000, stableMs: 10_000 };
-
-/** Infrastructure processes use these names; manifests cannot. */
-export const RESERVED_SERVICE_NAMES = ['fault-proxy', 'db-agent'];
-const PROXY = 'fault-proxy';
-const PROXY_SERVICE: Service = {
-  name: PROXY,
-  title: 'Fault proxy',
-  role: 'bundled',
-  entry: 'fault-proxy',
-  health: { path: '/v1/health', startupTimeoutMs: 15_000 },
-};
+import type { InstanceStatus, LogRecord, PreloadStats, ServiceStatus } from '../model/services';
 
 /** Listener id of the edge from one service to (a replica of) another. */
 export function edgeId(from: string, to: string, replica?: number): string {
   return `${from}->${to}${replica !== undefined ? `#${replica}` : ''}`;
 }
-
-export type SupervisorEvent =
-  | { type: 'starting'; service: string; instance: number }
-  | { type: 'healthy'; service: string; instance: number; url: string; pid: number; ms: number }
-  | { type: 'crashed'; service: string; instance: number; crash: CrashReport; restartInMs?: number }
-  | { type: 'failed'; service: string; instance: number; reason: string; crash?: CrashReport }
-  | { type: 'stopped'; service: string; instance: number }
-  | { type: 'unresponsive'; service: string; instance: number; detail: string }
-  | { type: 'responsive'; service: string; instance: number; afterMs: number };
 
 export interface SupervisorOptions {
   install: Install;
@@ -73,13 +42,6 @@ export interface SupervisorOptions {
 }
 
 export const DEFAULT_LIVENESS = { intervalMs: 5000, timeoutMs: 2000 };
-
-interface Slot {
-  instance: ServiceInstance;
-  restarts: number;
-  consecutive: number;
-  timer?: NodeJS.Timeout;
-}
 
 /** Services grouped in start order: every service comes after the services it depends on. */
 export function startWaves(services: readonly Service[]): Service[][] {
@@ -103,8 +65,7 @@ export class Supervisor {
   private readonly policy: RestartPolicy;
   private stopped = false;
   private readonly preload: string;
-  private readonly proxyToken = newToken();
-  private link: ProxyLink | undefined;
+  private readonly faultProxy: FaultProxyProcess;
   /** Settings the preload applies in each process of a service (chaos: db latency, clock skew). */
   private readonly preloadSettings = new Map<string, Record<string, unknown>>();
   private readonly crashLoops = new Map<string, number>();
@@ -114,6 +75,20 @@ export class Supervisor {
   constructor(private readonly opts: SupervisorOptions) {
     this.policy = { ...DEFAULT_RESTART, ...opts.restart };
     this.preload = path.join(opts.install.serversDir, 'preload.js');
+    this.faultProxy = new FaultProxyProcess({
+      install: opts.install,
+      runtime: opts.runtime,
+      sessionDir: opts.sessionDir,
+      preload: this.preload,
+      policy: this.policy,
+      onLog: (r) => this.opts.onLog?.(r),
+      emit: (e) => this.emit(e),
+      stopped: () => this.stopped,
+    });
+  }
+
+  private get link(): ProxyLink | undefined {
+    return this.faultProxy.linkIfStarted;
   }
 
   /** Start every service in dependency order. On failure everything started is stopped again. */
@@ -122,10 +97,12 @@ export class Supervisor {
       throw new FaultlineError('io', `Faultline is not built: ${this.preload} is missing`, 'run `npm run build` in the Faultline folder');
     }
     fs.mkdirSync(path.join(this.opts.sessionDir, 'run'), { recursive: true });
-    const proxyFailure = await this.startService(PROXY_SERVICE);
-    if (proxyFailure) {
+    this.stopped = false;
+    try {
+      await this.faultProxy.start();
+    } catch (err) {
       await this.stop();
-      throw proxyFailure;
+      throw err;
     }
     for (const wave of startWaves(this.opts.exercise.services)) {
       const results = await Promise.all(wave.map((s) => this.startService(s)));
@@ -178,29 +155,16 @@ export class Supervisor {
     this.stopped = true;
     clearInterval(this.monitor);
     this.monitor = undefined;
-    const waves = [...startWaves(this.opts.exercise.services).reverse(), [PROXY_SERVICE]];
-    for (const wave of waves) {
-      await Promise.all(
-        wave.flatMap((s) =>
-          (this.slots.get(s.name) ?? []).map(async (slot) => {
-            if (slot.timer) clearTimeout(slot.timer);
-            const wasRunning = slot.instance.pid !== undefined && slot.instance.state !== 'stopped';
-            await slot.instance.stop(graceMs);
-            if (wasRunning) this.emit({ type: 'stopped', service: s.name, instance: slot.instance.spec.instance });
-          }),
-        ),
-      );
+    for (const wave of startWaves(this.opts.exercise.services).reverse()) {
+      await Promise.all(wave.flatMap((s) => (this.slots.get(s.name) ?? []).map((slot) => slot.stop(graceMs))));
     }
+    await this.faultProxy.stop(graceMs);
   }
 
   /** Restart one service (all replicas) on request, e.g. after the candidate changed code. */
   async restart(name: string): Promise<void> {
     const service = this.service(name);
-    for (const slot of this.slots.get(name) ?? []) {
-      if (slot.timer) clearTimeout(slot.timer);
-      await slot.instance.stop();
-      slot.consecutive = 0;
-    }
+    for (const slot of this.slots.get(name) ?? []) await slot.stop(3000);
     const failure = await this.startService(service);
     if (failure) throw failure;
   }
@@ -282,18 +246,11 @@ export class Supervisor {
   // --- fault proxy and process control (used by the chaos engine) -----------------------------
 
   get proxy(): ProxyLink {
-    if (!this.link) throw new FaultlineError('not-running', 'the fault proxy is not running');
-    return this.link;
+    return this.faultProxy.link;
   }
 
   proxyStatus(): { url: string; pid: number | null; state: string; restarts: number } {
-    const slot = this.slots.get(PROXY)?.[0];
-    return {
-      url: this.link?.controlUrl ?? '',
-      pid: slot?.instance.pid ?? null,
-      state: slot?.instance.state ?? 'stopped',
-      restarts: slot?.restarts ?? 0,
-    };
+    return this.faultProxy.status();
   }
 
   /** Send a signal to every process of a service; returns their pids. */
@@ -318,16 +275,12 @@ export class Supervisor {
   }
 
   /** Query counts (and more) measured by the preload in each process of a service. */
-  async preloadStats(
-    name: string,
-    reset = false,
-  ): Promise<{ queries: number; reads: number; writes: number; since: number; settings: Record<string, unknown> }[]> {
+  async preloadStats(name: string, reset = false): Promise<PreloadStats[]> {
     this.service(name);
-    type Stats = { queries: number; reads: number; writes: number; since: number; settings: Record<string, unknown> };
     return Promise.all(
       (this.slots.get(name) ?? [])
         .filter((s) => s.instance.state === 'healthy')
-        .map((s) => s.instance.call<Stats>(reset ? 'resetStats' : 'stats', {})),
+        .map((s) => s.instance.call(reset ? 'resetStats' : 'stats', {})),
     );
   }
 
@@ -436,7 +389,6 @@ export class Supervisor {
       FAULTLINE_CRASH_FILE: crashFile,
       FAULTLINE_PRELOAD_SETTINGS: JSON.stringify(this.preloadSettings.get(service.name) ?? {}),
     });
-    if (service.name === PROXY) env['FAULTLINE_PROXY_TOKEN'] = this.proxyToken;
     if (service.database) {
       const db = path.resolve(workspace, service.database.path);
       fs.mkdirSync(path.dirname(db), { recursive: true });
@@ -467,17 +419,9 @@ export class Supervisor {
     const replicas = service.replicas ?? 1;
     let slots = this.slots.get(service.name);
     try {
-      if (service.name !== PROXY) await this.ensureEdges(service);
+      await this.ensureEdges(service);
       if (!slots) {
-        slots = [];
-        for (let n = 1; n <= replicas; n++) {
-          const instance = new ServiceInstance(
-            this.buildSpec(service, n),
-            (r) => this.opts.onLog?.(r),
-            (crash) => this.recover(service, n, crash),
-          );
-          slots.push({ instance, restarts: 0, consecutive: 0 });
-        }
+        slots = Array.from({ length: replicas }, (_, i) => this.newSlot(service, i + 1));
         this.slots.set(service.name, slots);
       } else {
         for (const slot of slots)
@@ -489,13 +433,13 @@ export class Supervisor {
     this.stopped = false;
     const failures = await Promise.all(
       slots.map(async (slot) => {
-        const outcome = await this.startSlot(service, slot);
+        const outcome = await slot.start();
         return outcome.ok ? undefined : this.startFailure(service, slot, outcome);
       }),
     );
     const failure = failures.find((f) => f !== undefined);
-    if (!failure) this.startMonitor();
-    if (failure || service.name === PROXY) return failure;
+    if (failure) return failure;
+    this.startMonitor();
     try {
       await this.proxy.listen({ id: service.name, service: service.name, upstreams: slots.map((s) => s.instance.url) });
     } catch (err) {
@@ -506,35 +450,20 @@ export class Supervisor {
     return undefined;
   }
 
-  private async startSlot(service: Service, slot: Slot): Promise<StartOutcome> {
-    const n = slot.instance.spec.instance;
-    this.emit({ type: 'starting', service: service.name, instance: n });
-    const outcome = await slot.instance.start();
-    if (outcome.ok) {
-      try {
-        await this.afterHealthy(service, slot);
-      } catch (err) {
-        this.log(service.name, n, 'error', `after start: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      this.emit({
-        type: 'healthy',
-        service: service.name,
-        instance: n,
-        url: slot.instance.url,
-        pid: slot.instance.pid ?? 0,
-        ms: outcome.ms,
-      });
-    }
-    return outcome;
+  private newSlot(service: Service, n: number): Slot {
+    return new Slot(this.buildSpec(service, n), {
+      policy: this.policy,
+      spec: (port) => this.buildSpec(service, n, port),
+      afterHealthy: (slot) => this.afterHealthy(service, slot),
+      emit: (e) => this.emit(e),
+      log: (level, message) => this.log(service.name, n, level, message),
+      onLog: (r) => this.opts.onLog?.(r),
+      stopped: () => this.stopped,
+    });
   }
 
   /** Keep the proxy in step with a process that just became healthy. */
   private async afterHealthy(service: Service, slot: Slot): Promise<void> {
-    if (service.name === PROXY) {
-      if (this.link) await this.link.replay(slot.instance.url);
-      else this.link = new ProxyLink(slot.instance.url, this.proxyToken);
-      return;
-    }
     if (this.link) {
       const urls = (this.slots.get(service.name) ?? []).map((s) => s.instance.url);
       await this.link.updateUpstreams(service.name, urls, (id) => Supervisor.replicaOf(id));
@@ -544,10 +473,8 @@ export class Supervisor {
   }
 
   private startFailure(service: Service, slot: Slot, outcome: Extract<StartOutcome, { ok: false }>): FaultlineError {
-    const n = slot.instance.spec.instance;
-    slot.instance.state = 'failed';
+    slot.failed(outcome);
     const crash = outcome.crash;
-    this.emit({ type: 'failed', service: service.name, instance: n, reason: outcome.reason, ...(crash ? { crash } : {}) });
     const tail = this.logTail(service.name, 30)
       .map((r) => `${r.level.toUpperCase().padEnd(5)} ${r.message}`)
       .join('\n');
@@ -565,40 +492,5 @@ export class Supervisor {
       crash?.location ? `look at ${crash.location} in the workspace` : 'see the log tail below',
       crash?.exception ? `${crash.exception.stack}\n\n--- last log lines ---\n${tail}` : tail,
     );
-  }
-
-  /** Crash after a healthy start: restart with exponential backoff, give up after too many in a row. */
-  private recover(service: Service, n: number, crash: CrashReport): void {
-    const slot = this.slots.get(service.name)?.[n - 1];
-    if (!slot || this.stopped) return;
-    slot.consecutive = crash.uptimeMs >= this.policy.stableMs ? 1 : slot.consecutive + 1;
-    if (slot.consecutive > this.policy.maxConsecutive) {
-      slot.instance.state = 'failed';
-      const reason = `crashed ${slot.consecutive - 1} times in a row; not restarting until asked (last: ${crash.summary})`;
-      this.log(service.name, n, 'error', reason);
-      this.emit({ type: 'failed', service: service.name, instance: n, reason, crash });
-      return;
-    }
-    const delay = Math.min(this.policy.baseDelayMs * 2 ** (slot.consecutive - 1), this.policy.maxDelayMs);
-    slot.instance.state = 'backoff';
-    this.log(service.name, n, 'error', `${crash.summary}; restarting in ${delay} ms`);
-    this.emit({ type: 'crashed', service: service.name, instance: n, crash, restartInMs: delay });
-    slot.timer = setTimeout(() => {
-      slot.timer = undefined;
-      if (this.stopped) return;
-      slot.restarts++;
-      try {
-        slot.instance.spec = this.buildSpec(service, n, slot.instance.port || undefined);
-      } catch (err) {
-        slot.instance.state = 'failed';
-        this.emit({ type: 'failed', service: service.name, instance: n, reason: String(err) });
-        return;
-      }
-      void this.startSlot(service, slot).then((outcome) => {
-        if (outcome.ok || this.stopped) return;
-        const next: CrashReport = outcome.crash ?? { ...crash, uptimeMs: 0, summary: `${service.name} ${outcome.reason}` };
-        this.recover(service, n, next);
-      });
-    }, delay);
   }
 }

@@ -7,9 +7,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FaultlineError } from '../../engine/errors';
-import { HINTS_FILE, type LadderStatus } from '../../engine/hints';
+import { HINTS_FILE } from '../../engine/hints';
 import type { SessionManager } from '../session/manager';
 import { guarded, setContext } from '../ui';
+import type { LadderStatus } from '../../engine/model/interview';
 
 type Step = LadderStatus['steps'][number];
 type Node =

@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FaultlineError } from '../../engine/errors';
-import type { CategoryScore, ItemScore, Score } from '../../engine/rubric/score';
 import { renderHtml, renderMarkdown } from '../../engine/rubric/scorecard';
 import { writeFileAtomic } from '../../engine/session';
 import type { SessionManager } from '../session/manager';
 import { guarded, setContext } from '../ui';
 import { RubricTests } from './testing';
+import type { CategoryScore, ItemScore, Score } from '../../engine/model/interview';
 
 type Node = { kind: 'total'; score: Score } | { kind: 'category'; category: CategoryScore } | { kind: 'item'; item: ItemScore };
 

@@ -7,10 +7,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { scanCheckIds, type DeclaredCheck } from '../../engine/manifest/checkIds';
-import type { CheckResult, RubricEvent } from '../../engine/rubric/run';
-import type { Score } from '../../engine/rubric/score';
 import type { SessionManager } from '../session/manager';
 import { setContext, showError } from '../ui';
+import type { CheckResult, RubricEvent, Score } from '../../engine/model/interview';
 
 interface LeafData {
   checks: string[];

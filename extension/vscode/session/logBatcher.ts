@@ -1,3 +1,4 @@
+import type { LogLevel, LogRecord } from '../../engine/model/services';
 /**
  * Batches service log records for an editor log channel (no `vscode` import, so it is tested
  * with node:test). A flood of 10,000 lines a second must not freeze the editor: records are
@@ -7,7 +8,6 @@
  * line instead of written (the newest lines are what a reader looks at; `faultline logs` keeps
  * a longer tail).
  */
-import type { LogLevel, LogRecord } from '../../engine/logs';
 
 /** Levels a log channel knows (fatal is shown as error). */
 export type ChannelLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

@@ -4,9 +4,9 @@
  * restarted session keeps writing to the same channel.
  */
 import * as vscode from 'vscode';
-import type { LogRecord } from '../../engine/logs';
 import type { Exercise } from '../../engine/manifest/schema';
 import { LogBatcher } from './logBatcher';
+import type { LogRecord } from '../../engine/model/services';
 
 interface Channel {
   channel: vscode.LogOutputChannel;

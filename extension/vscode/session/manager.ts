@@ -16,12 +16,12 @@ import { startSession, type RunningSession } from '../../engine/interview';
 import { controlApi } from '../../engine/protocol/control';
 import { apiClient, type Client } from '../../engine/protocol/rpc';
 import { readState, readToken, sessionDirFor } from '../../engine/session';
-import type { SupervisorEvent } from '../../engine/supervisor/supervisor';
-import type { TimelineEvent } from '../../engine/timeline';
 import { MARKER_FILE, readMarker, type WorkspaceMarker } from '../../engine/workspace';
 import { output, setContext, showError } from '../ui';
 import { ServiceLogs } from './logs';
 import { editorRuntime } from './runtime';
+import type { TimelineEvent } from '../../engine/model/interview';
+import type { SupervisorEvent } from '../../engine/supervisor/slot';
 
 export type SessionStateName = 'none' | 'stopped' | 'starting' | 'running' | 'stopping';
 export type Role = 'interviewer' | 'practice' | 'guest';

@@ -3,8 +3,8 @@
  * actions restart it, open its logs or open it in the browser; a crash shows its diagnosis.
  */
 import * as vscode from 'vscode';
-import type { InstanceState, InstanceStatus, ServiceStatus } from '../../engine/protocol/control';
 import type { SessionManager } from './manager';
+import type { InstanceState, InstanceStatus, ServiceStatus } from '../../engine/model/services';
 
 type Node = { kind: 'service'; service: ServiceStatus } | { kind: 'detail'; label: string; tooltip?: string; icon?: string };
 

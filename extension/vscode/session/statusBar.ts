@@ -4,9 +4,9 @@
  * a Live Share guest.
  */
 import * as vscode from 'vscode';
-import type { PhaseStatus } from '../../engine/phases';
 import { clock, setContext } from '../ui';
 import type { SessionManager } from './manager';
+import type { PhaseStatus } from '../../engine/model/interview';
 
 export class SessionStatusBar implements vscode.Disposable {
   private readonly clockItem = vscode.window.createStatusBarItem('faultline.clock', vscode.StatusBarAlignment.Left, 50);

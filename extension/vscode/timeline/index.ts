@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeEvent } from '../../engine/rubric/scorecard';
 import { sessionDirFor } from '../../engine/session';
-import { readTimeline, type TimelineEvent } from '../../engine/timeline';
+import { readTimeline } from '../../engine/timeline';
 import type { SessionManager } from '../session/manager';
+import type { TimelineEvent } from '../../engine/model/interview';
 
 /** By type prefix; the first match wins, so specific types come first. */
 const ICONS: [string, string][] = [

@@ -56,8 +56,16 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Parameters every traffic fault has: which requests, and from which caller. Spread into a fault's params. */
+/** Which caller's traffic a fault acts on. Spread into the params of faults that act on whole listeners. */
+export const FROM = { from: From };
+
+/** Which requests, and from which caller. Spread into the params of faults that act per request. */
 export const TRAFFIC = { match: Match, from: From };
+
+/** The `from` service of a traffic fault, for the registry's reference check. */
+export function fromService(p: { from?: string | undefined }): { path: (string | number)[]; name: string }[] {
+  return p.from === undefined ? [] : [{ path: ['from'], name: p.from }];
+}
 
 /**
  * A fault that acts on traffic: the engine side only registers it with the fault proxy for the
@@ -79,6 +87,7 @@ export function trafficFault<P extends TObject>(def: {
     target: 'required',
     params: def.params,
     toxic: def.toxic,
+    services: (p) => fromService(p),
     async apply(ctx: FaultContext, p, fault): Promise<Undo> {
       const target = ctx.target as string;
       const from = (p as { from?: string }).from;

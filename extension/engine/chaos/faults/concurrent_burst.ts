@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { runBurst } from '../burst';
-import { jsonReply, trafficFault, TRAFFIC } from './common';
+import { FROM, jsonReply, trafficFault } from './common';
 
 /**
  * Serves an interviewer endpoint on the service's address that fires N concurrent copies of a
@@ -44,7 +44,7 @@ export const concurrentBurst = trafficFault({
         { found: Type.String({ default: 'Duplicate effects detected' }), none: Type.String({ default: 'No duplicate effects' }) },
         { additionalProperties: false, default: {} },
       ),
-      ...TRAFFIC,
+      ...FROM,
     },
     { additionalProperties: false },
   ),

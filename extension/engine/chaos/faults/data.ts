@@ -3,12 +3,14 @@
  * original rows, inserted rowids, sequence values) so revert puts the database back exactly.
  */
 import { Type } from '@sinclair/typebox';
-import type { DbUndo, DbValue, FaultType } from '../types';
+import type { FaultType } from '../types';
+import type { DbUndo, DbValue } from '../../model/ipc';
 
 const Value = Type.Unknown({
   description:
     'A literal, or a generator: {"$lookup": {"table", "where", "column"}}, {"$pick": [...]}, {"$uniform": [min, max], "round": 2}, ' +
-    '{"$mul": [a, b], "round": 2}, {"$add": [a, b]}, {"$col": "alias.column"}, {"$now": offsetMs}, {"$seq": start}.',
+    '{"$int": [min, max]}, {"$mul": [a, b], "round": 2}, {"$add": [a, b]}, {"$col": "alias.column"}, ' +
+    '{"$time": {"offsetMs": 0, "format": "iso" | "epoch-ms" | "epoch-s" | "sqlite" | "naive"}}, {"$seq": start}.',
 });
 const Row = Type.Record(Type.String(), Value);
 
@@ -27,6 +29,8 @@ export const dbUpdate: FaultType<typeof updateParams> = {
   summary: 'Corrupt existing rows (negative, null, zero, overflow, empty values…)',
   description: 'Updates the rows matching `where` with `set`. The original rows are saved first and restored exactly on revert.',
   target: 'required',
+  needs: { database: true },
+  durable: true,
   params: updateParams,
   async apply(ctx, p) {
     if (Object.keys(p.where).length === 0) throw new Error('db_update needs at least one column in "where"');
@@ -54,6 +58,8 @@ export const dbInsert: FaultType<typeof insertParams> = {
   summary: 'Insert rows (broken records, duplicates, inconsistent history…)',
   description: 'Inserts `rows` into `table`; missing columns take their defaults. Revert deletes exactly these rows.',
   target: 'required',
+  needs: { database: true },
+  durable: true,
   params: insertParams,
   async apply(ctx, p) {
     const undo = await ctx.db.apply(ctx.target as string, { kind: 'insert', table: p.table, rows: p.rows as Record<string, DbValue>[] });
@@ -89,6 +95,8 @@ export const seedRows: FaultType<typeof seedParams> = {
   description:
     'Inserts `count` rows built from `values` (generators are seeded, so the same seed gives the same rows) in one transaction. Revert deletes them.',
   target: 'required',
+  needs: { database: true },
+  durable: true,
   params: seedParams,
   async apply(ctx, p) {
     const undo = await ctx.db.apply(ctx.target as string, {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { trafficFault, TRAFFIC } from './common';
+import { FROM, trafficFault } from './common';
 
 /** The service is unreachable: its address refuses connections. */
 export const down = trafficFault({
@@ -8,7 +8,7 @@ export const down = trafficFault({
   description:
     "The proxy stops listening on the service's address and drops open connections, so clients get " +
     '"connection refused" — the service process itself keeps running. Removing the fault listens again on the same port.',
-  params: Type.Object({ ...TRAFFIC }, { additionalProperties: false }),
+  params: Type.Object({ ...FROM }, { additionalProperties: false }),
   toxic: {
     attach(listener) {
       listener.hold(true);

@@ -29,7 +29,7 @@ export const hang = trafficFault({
       x.req.socket.destroy();
       return 'handled' as const;
     },
-    async upgrade(socket, p, released) {
+    async upgrade(socket, p, { released }) {
       await sleep(p.holdMs > 0 ? p.holdMs : 2 ** 31 - 1, released);
       if (released.aborted) return 'continue' as const;
       socket.destroy();

@@ -22,6 +22,7 @@ export const httpError = trafficFault({
   ),
   toxic: {
     match: (p, req) => matches(p.match, req),
+    limit: (p) => p.firstN,
     request(x, p) {
       x.injected();
       const body = p.body ?? { detail: http.STATUS_CODES[p.status] ?? 'Error' };

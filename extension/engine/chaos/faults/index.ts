@@ -46,6 +46,10 @@ export interface FaultProblem {
   /** Path below the fault object, e.g. ["params", "ms"]. */
   path: (string | number)[];
   message: string;
+  /** unknown-fault-type: `type` names no registered fault; unknown-service: a service named in the params does not exist. */
+  code?: 'unknown-fault-type' | 'unknown-service';
+  /** The unknown name (unknown-service). */
+  ref?: string;
 }
 
 /** The fault's parameters with defaults filled in (assumes `checkFault` found no problems). */
@@ -59,7 +63,14 @@ export function checkFault(
   services: readonly string[],
 ): FaultProblem[] {
   const type = byName.get(fault.type);
-  if (!type) return [{ path: ['type'], message: `unknown fault type "${fault.type}"; known: ${[...byName.keys()].join(', ')}` }];
+  if (!type)
+    return [
+      {
+        path: ['type'],
+        message: `unknown fault type "${fault.type}"; known: ${[...byName.keys()].join(', ')}`,
+        code: 'unknown-fault-type',
+      },
+    ];
   const problems: FaultProblem[] = [];
   if (type.target === 'required' && fault.target === undefined)
     problems.push({ path: [], message: `fault "${fault.type}" needs a "target" service` });
@@ -80,10 +91,9 @@ export function checkFault(
     });
     if (problems.length > 10) break;
   }
-  const refs = [
-    ...(type.type === 'partition' ? ((params['between'] as string[] | undefined) ?? []) : []),
-    ...(typeof params['from'] === 'string' ? [params['from']] : []),
-  ];
-  for (const ref of refs) if (!services.includes(ref)) problems.push({ path: ['params'], message: `unknown service "${ref}"` });
+  if (problems.length > 0) return problems;
+  for (const ref of type.services?.(params) ?? [])
+    if (!services.includes(ref.name))
+      problems.push({ path: ['params', ...ref.path], message: `unknown service "${ref.name}"`, code: 'unknown-service', ref: ref.name });
   return problems;
 }

@@ -22,16 +22,16 @@ export const latency = trafficFault({
   ),
   toxic: {
     match: (p, req) => matches(p.match, req),
-    async request(x, p, random) {
-      if (p.direction === 'request') await sleep(delay(p.ms, p.jitterMs, random), x.released);
+    async request(x, p) {
+      if (p.direction === 'request') await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
       return 'continue' as const;
     },
     async response(x, _upstream, p) {
-      if (p.direction === 'response') await sleep(delay(p.ms, p.jitterMs, Math.random), x.released);
+      if (p.direction === 'response') await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
       return 'continue' as const;
     },
-    async upgrade(_socket, p, released) {
-      await sleep(delay(p.ms, p.jitterMs, Math.random), released);
+    async upgrade(_socket, p, { released, random }) {
+      await sleep(delay(p.ms, p.jitterMs, random), released);
       return 'continue' as const;
     },
   },

@@ -23,6 +23,7 @@ export const partition: FaultType<typeof params> = {
     'split network. "blackhole" holds requests until the caller times out; "refuse" refuses connections.',
   target: 'none',
   params,
+  services: (p) => p.between.map((name, i) => ({ path: ['between', i], name })),
   toxic: {
     attach(listener, p) {
       if (p.mode !== 'refuse') return () => undefined;
@@ -35,7 +36,7 @@ export const partition: FaultType<typeof params> = {
       await sleep(2 ** 31 - 1, x.released);
       return 'continue' as const;
     },
-    async upgrade(_socket, p, released) {
+    async upgrade(_socket, p, { released }) {
       if (p.mode === 'blackhole') await sleep(2 ** 31 - 1, released);
       return 'continue' as const;
     },

@@ -22,6 +22,7 @@ export const responseLostAfterCommit = trafficFault({
   ),
   toxic: {
     match: (p, req) => matches(p.match, req) && p.methods.map((m) => m.toUpperCase()).includes((req.method ?? 'GET').toUpperCase()),
+    limit: (p) => p.firstN,
     async response(x, upstream) {
       x.injected();
       await new Promise<void>((resolve) => {
