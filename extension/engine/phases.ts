@@ -66,3 +66,14 @@ export function chaosLock(status: PhaseStatus, mode: string): string | null {
   if (!owner || owner.state !== 'upcoming') return null;
   return `chaos mode "${mode}" unlocks in phase "${owner.title}" (now: "${status.current.title}")`;
 }
+
+/** Practice: activating a locked mode is refused with what to do instead. */
+export function requireUnlocked(status: PhaseStatus, mode: string): void {
+  const locked = chaosLock(status, mode);
+  if (locked)
+    throw new FaultlineError(
+      'usage',
+      locked,
+      'start its phase first: Faultline: Start Next Phase in VS Code, `faultline phase next` in a terminal',
+    );
+}

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { loadCatalog } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
-import { startSession } from '../../engine/interview';
 import { describeEvent } from '../../engine/rubric/scorecard';
 import { controlApi } from '../../engine/protocol/control';
 import { apiClient } from '../../engine/protocol/rpc';
@@ -15,6 +14,7 @@ import { readMarker } from '../../engine/workspace';
 import { LogPrinter, paint, table } from '../ui';
 import { type Io, args, controlFor, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
 import type { TimelineEvent } from '../../engine/model/interview';
+import { startSession } from '../../engine/interview/session';
 
 export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
   const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';

@@ -3,6 +3,7 @@
  * the latest result of each check, the latest manual score of each item, the hints sent. So a
  * crash can lose nothing that was recorded, and a scorecard can be rebuilt at any time.
  */
+import { FaultlineError } from '../errors';
 import type { Exercise } from '../manifest/schema';
 import type { CategoryScore, CheckEvidence, CheckResult, HintUse, ItemScore, Score, TimelineEvent } from '../model/interview';
 
@@ -90,4 +91,30 @@ export function computeScore(exercise: Exercise, events: readonly TimelineEvent[
     runs,
     lastRun,
   };
+}
+
+/**
+ * The rule for scoring a manual item by hand: the item exists, is manual, and `points` is within
+ * its maximum. Throws a usage error that names the manual items otherwise.
+ */
+export function checkManualScore(exercise: Exercise, item: string, points: number): void {
+  const items = exercise.rubric?.categories.flatMap((c) => c.items) ?? [];
+  const found = items.find((i) => i.id === item);
+  const manual = items.filter((i) => i.kind === 'manual');
+  if (!found || found.kind !== 'manual') {
+    throw new FaultlineError(
+      'usage',
+      found ? `"${item}" is scored by hidden checks, not by hand` : `no rubric item "${item}"`,
+      manual.length ? `manual items: ${manual.map((i) => `${i.id} (max ${i.points})`).join(', ')}` : 'this rubric has no manual items',
+    );
+  }
+  if (points < 0 || points > found.points)
+    throw new FaultlineError('usage', `"${item}" is worth at most ${found.points} point(s), not ${points}`);
+}
+
+/** One item's current score (after a manual score was recorded, say). */
+export function itemScore(score: Score, item: string): ItemScore {
+  const found = score.categories.flatMap((c) => c.items).find((i) => i.id === item);
+  if (!found) throw new FaultlineError('usage', `no rubric item "${item}"`);
+  return found;
 }

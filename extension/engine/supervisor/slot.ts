@@ -50,7 +50,11 @@ export class Slot {
     spec: SpawnSpec,
     private readonly hooks: SlotHooks,
   ) {
-    this.instance = new ServiceInstance(spec, (r) => hooks.onLog(r), (crash) => this.recover(crash));
+    this.instance = new ServiceInstance(
+      spec,
+      (r) => hooks.onLog(r),
+      (crash) => this.recover(crash),
+    );
   }
 
   get name(): string {

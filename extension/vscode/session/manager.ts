@@ -12,7 +12,6 @@ import { takeAutostart, type SessionMode } from '../../engine/autostart';
 import type { Catalog, LoadedExercise } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
-import { startSession, type RunningSession } from '../../engine/interview';
 import { controlApi } from '../../engine/protocol/control';
 import { apiClient, type Client } from '../../engine/protocol/rpc';
 import { readState, readToken, sessionDirFor } from '../../engine/session';
@@ -22,6 +21,7 @@ import { ServiceLogs } from './logs';
 import { editorRuntime } from './runtime';
 import type { TimelineEvent } from '../../engine/model/interview';
 import type { SupervisorEvent } from '../../engine/supervisor/slot';
+import { startSession, type RunningSession } from '../../engine/interview/session';
 
 export type SessionStateName = 'none' | 'stopped' | 'starting' | 'running' | 'stopping';
 export type Role = 'interviewer' | 'practice' | 'guest';
