@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { FaultlineError, errorMessage, exitCodeFor } from '../engine/errors';
 import { installAt, type Install } from '../engine/install';
 import type { Io } from './common';
-import { cmdInitExercise, cmdValidate } from './commands/authoring';
+import { cmdInitExercise, cmdTestExercise, cmdValidate } from './commands/authoring';
 import { cmdCheck, cmdChaos, cmdHint, cmdPhase, cmdScore, cmdScorecard } from './commands/interview';
 import { cmdLogs, cmdRestart, cmdStatus, cmdStop, cmdTimeline, cmdUp } from './commands/session';
 import { cmdList, cmdNew, cmdOpen, cmdPortal } from './commands/workspace';
@@ -46,6 +46,8 @@ Usage:
   faultline validate [<exercise dir>...]               check exercise manifests
   faultline init-exercise <dir> [--id ID] [--title TITLE]
                                                        start a new exercise from a working skeleton
+  faultline test-exercise <id|dir> [--only VARIANT,…] [--no-package-tests] [--json]
+                                                       score every solution and the starter; run the package's tests
 
 Environment: FAULTLINE_NODE (Node.js for services), FAULTLINE_HOME (session folders), NO_COLOR.
 `;
@@ -98,6 +100,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return cmdValidate(install, rest, io);
       case 'init-exercise':
         return await cmdInitExercise(install, rest, io);
+      case 'test-exercise':
+        return await cmdTestExercise(install, rest, io);
       case '--version':
       case '-v':
         io.out(VERSION);

@@ -3,16 +3,13 @@
  * the CheckContext of extension/engine/rubric/api.ts. Runs in its own process (started by the
  * engine per rubric run), so a hung check can be killed without touching anything else.
  */
-import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import type BetterSqlite3 from 'better-sqlite3';
 import { runBurst } from '../../extension/engine/chaos/burst';
 import type {
-  CandidateTestRun,
   CheckContext,
   CheckFunction,
   DeclareChecks,
@@ -21,9 +18,10 @@ import type {
   RequestOptions,
 } from '../../extension/engine/rubric/api';
 import type { CheckInfo } from '../../extension/engine/model/ipc';
-import type { CheckOutcome } from '../../extension/engine/model/interview';
+import type { CandidateTestRun, CheckOutcome } from '../../extension/engine/model/interview';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
+import { runCandidateTests } from '../../extension/engine/process/testRun';
 import { loadSqlite } from '../shared/sqlite';
 
 export interface RunConfig {
@@ -203,7 +201,7 @@ export class Harness {
       .digest('hex');
     let run = this.testRuns.get(key);
     if (!run) {
-      run = runCandidateTests(this.config, o);
+      run = runCandidateTests({ workspace: this.config.workspace, modules: this.config.modules, runtime: this.config.runtime, ...o });
       this.testRuns.set(key, run);
     }
     return run;
@@ -259,92 +257,5 @@ function httpClient(base: string): HttpClient {
     put: (p, j, o) => send('PUT', p, json(j), 'application/json', o),
     patch: (p, j, o) => send('PATCH', p, json(j), 'application/json', o),
     form: (p, fields, o) => send('POST', p, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o),
-  };
-}
-
-const SKIP = new Set(['node_modules', '.git', 'data', '.faultline', 'dist']);
-
-function copyTree(src: string, dest: string, top = true): void {
-  fs.mkdirSync(dest, { recursive: true });
-  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
-    if (top && SKIP.has(e.name)) continue;
-    const s = path.join(src, e.name);
-    const d = path.join(dest, e.name);
-    if (e.isDirectory()) copyTree(s, d, false);
-    else if (e.isFile()) fs.copyFileSync(s, d);
-  }
-}
-
-/** Runs `node -r sucrase/register/ts --test` in a scratch copy; parses the TAP report. */
-async function runCandidateTests(
-  cfg: RunConfig,
-  o: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number },
-): Promise<CandidateTestRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-tests-'));
-  try {
-    copyTree(cfg.workspace, dir);
-    const modules = fs.existsSync(path.join(cfg.workspace, 'node_modules')) ? path.join(cfg.workspace, 'node_modules') : cfg.modules;
-    fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
-    for (const [rel, content] of Object.entries(o.replace ?? {})) {
-      const file = path.resolve(dir, rel);
-      if (!file.startsWith(dir + path.sep)) throw new CheckFailure(`cannot replace ${rel}: outside the workspace`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...cfg.runtime.env,
-      NO_COLOR: '1',
-      PATH: `${path.dirname(cfg.runtime.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
-    };
-    delete env['NODE_TEST_CONTEXT'];
-    delete env['NODE_OPTIONS'];
-    for (const k of Object.keys(env)) if (k.startsWith('FAULTLINE_')) delete env[k];
-    const files = o.files ?? ['test/**/*.test.ts'];
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn(cfg.runtime.execPath, ['-r', 'sucrase/register/ts', '--test', '--test-reporter=tap', ...files], {
-        cwd: dir,
-        env,
-        detached: process.platform !== 'win32',
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-        out += `\n# faultline: the test suite did not finish within ${o.timeoutMs ?? 120_000} ms\n`;
-      }, o.timeoutMs ?? 120_000);
-      child.on('close', () => {
-        clearTimeout(timer);
-        resolve(out);
-      });
-    });
-    return parseTap(output);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-export function parseTap(output: string): CandidateTestRun {
-  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
-  const lines = output.split('\n');
-  const failures: string[] = [];
-  lines.forEach((line, i) => {
-    const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
-    if (!m?.[1]) return;
-    const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
-    if (type?.includes("'test'")) failures.push(m[1]);
-  });
-  const failed = count('fail');
-  return {
-    passed: count('pass'),
-    failed: failed || (output.includes('did not finish') ? 1 : 0),
-    todo: count('todo'),
-    failures,
-    output: output.slice(-20_000),
   };
 }

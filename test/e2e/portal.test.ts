@@ -14,6 +14,7 @@ import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken } from '../../extension/engine/session';
 import { cliEnv, fixtures, repoRoot, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS } from '../helpers/testing';
 
 // The page's globals, for the functions Playwright runs in it (the CSP rightly forbids evaluating strings there).
 declare const document: {
@@ -24,9 +25,8 @@ declare const document: {
 };
 
 const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
-describe('candidate portal in Chromium', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed` }, () => {
+describe('candidate portal in Chromium', { skip: browserSkipReason ?? false }, () => {
   const cleanups: (() => unknown)[] = [];
   after(async () => {
     for (const fn of cleanups.reverse()) await fn();
@@ -45,14 +45,7 @@ describe('candidate portal in Chromium', { skip: fs.existsSync(CHROMIUM) ? false
     const launching = chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
     // Registered first, so it runs last: the browser closes after the session stopped.
     t.after(async () => {

@@ -29,26 +29,14 @@ import * as path from 'node:path';
 import { before, test, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { browserSkipReason as e2eSkipReason, CHROMIUM, CHROMIUM_ARGS } from '../helpers/testing';
 
+export { CHROMIUM, CHROMIUM_ARGS, e2eSkipReason };
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(repoRoot, 'test', 'e2e', 'screenshots');
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Installing code-server the first time builds VS Code's native modules: minutes, not seconds. */
 export const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-/** Why e2e tests cannot run here, or undefined. */
-export const e2eSkipReason: string | undefined = fs.existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} not installed (apt-get install chromium)`;
 
 /** User settings for a test profile: quiet, no first-run UI, no trust prompt. `settings` are merged on top. */
 export const DEFAULT_SETTINGS: Record<string, unknown> = {

@@ -47,6 +47,8 @@ export interface StartSessionOptions {
   practice?: boolean;
   /** Host names the candidate portal accepts besides loopback ones (a relay that rewrites Host). */
   portalAllowHosts?: string[];
+  /** Where session folders go (default: FAULTLINE_HOME or ~/.faultline). */
+  home?: string;
   /** Aborting stops whatever has started and makes startSession reject. */
   signal?: AbortSignal;
   onLog?: (record: LogRecord) => void;
@@ -118,7 +120,7 @@ export class InterviewSession {
     const exercise = loaded.manifest;
     const runtime =
       opts.runtime ?? resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
-    const sessionDir = sessionDirFor(workspace);
+    const sessionDir = sessionDirFor(workspace, opts.home);
     const release = acquireLock(sessionDir);
     const timeline = new Timeline(path.join(sessionDir, 'timeline.jsonl'));
     const lastDiff = timeline

@@ -280,6 +280,29 @@ export const Exercise = Type.Object(
           'Named solution overlays, e.g. {"reference": "solutions/reference", "naive": {"path": "solutions/naive", "extends": "reference"}}. Interviewer material.',
       },
     ),
+    expect: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: SOLUTION_NAME }),
+        Type.Object(
+          {
+            loses: Type.Optional(
+              Type.Record(Type.String(), Type.Number({ minimum: 0 }), {
+                description: 'Automatic points this variant loses, per rubric item; every item not listed must earn all its points.',
+              }),
+            ),
+            atMost: Type.Optional(
+              Type.Number({ minimum: 0, description: 'The most automatic points it may earn (for the starter: how close to zero).' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            'What `faultline test-exercise` expects of each variant ("starter" or a solution name). The reference earns every ' +
+            'automatic point; a solution not listed too; the starter at most 10% of them unless "atMost" says otherwise.',
+        },
+      ),
+    ),
     interviewer: Type.Object(
       {
         guide: Type.Optional(RelativePath('Interviewer guide (Markdown).')),

@@ -379,6 +379,7 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
   }
 
   if (m.rubric) rubricProblems(m.rubric, error);
+  expectProblems(m, error, warning);
   checkProblems(m, dir, error, warning);
 
   // Files and folders.
@@ -497,6 +498,33 @@ function rubricProblems(r: NonNullable<Exercise['rubric']>, error: Report): void
       if (it.kind === 'manual' && !it.criteria) error(at, 'manual items need "criteria"');
     });
   });
+}
+
+/** `expect`: variants that exist, automatic items that exist, no more points lost than an item has. */
+function expectProblems(m: Exercise, error: Report, warning: Report): void {
+  const variants = ['starter', ...Object.keys(m.solutions)];
+  const auto = new Map((m.rubric?.categories ?? []).flatMap((c) => c.items.filter((i) => i.kind === 'auto').map((i) => [i.id, i.points])));
+  for (const [name, e] of Object.entries(m.expect ?? {})) {
+    if (!variants.includes(name)) {
+      error(
+        ['expect', name],
+        `unknown variant "${name}": "starter" or a solution (${Object.keys(m.solutions).join(', ') || 'none'})`,
+        'unknown-solution',
+        {
+          known: variants,
+        },
+      );
+      continue;
+    }
+    if (name === 'reference' && Object.keys(e.loses ?? {}).length > 0)
+      warning(['expect', name, 'loses'], 'the reference solution should earn every automatic point');
+    for (const [item, points] of Object.entries(e.loses ?? {})) {
+      const max = auto.get(item);
+      if (max === undefined)
+        error(['expect', name, 'loses', item], `no automatic rubric item "${item}"`, 'unknown-check', { known: [...auto.keys()] });
+      else if (points > max) error(['expect', name, 'loses', item], `"${item}" is worth ${max} point(s); it cannot lose ${points}`);
+    }
+  }
 }
 
 /** Every check a rubric item names, with where it is named. */

@@ -142,6 +142,18 @@ export const RubricEventSchema = Type.Union([
 ]);
 export type RubricEvent = Static<typeof RubricEventSchema>;
 
+/** The candidate's own test suite, run once (mutation checks, `faultline test-exercise`). */
+export const CandidateTestRunSchema = Type.Object({
+  passed: Type.Integer(),
+  failed: Type.Integer(),
+  todo: Type.Integer(),
+  /** Names of the failed tests (not suites). */
+  failures: Type.Array(Type.String()),
+  /** The end of the runner's output. */
+  output: Type.String(),
+});
+export type CandidateTestRun = Static<typeof CandidateTestRunSchema>;
+
 // --- scores -----------------------------------------------------------------------------------
 
 export const CheckEvidenceSchema = Type.Composite([CheckResultSchema, Type.Object({ at: Type.String(), weight: Type.Number() })]);

@@ -18,9 +18,10 @@
  * Checks run in a separate process with a timeout each, against the candidate's running services
  * (through the fault proxy), never inside the candidate workspace.
  */
+import type { CandidateTestRun, CheckKind } from '../model/interview';
 import type { ListenerMetrics } from '../model/proxy';
 
-export type CheckKind = 'functional' | 'performance' | 'concurrency' | 'chaos' | 'mutation';
+export type { CandidateTestRun, CheckKind };
 
 export interface CheckOptions {
   /** What the check verifies, in one line (shown in the Testing view and the scorecard). */
@@ -72,14 +73,6 @@ export interface BurstOptions {
 export interface BurstReport {
   calls: { index: number; status: number; ids: unknown[]; error?: string; ms: number }[];
   duplicates: unknown[];
-}
-
-export interface CandidateTestRun {
-  passed: number;
-  failed: number;
-  todo: number;
-  failures: string[];
-  output: string;
 }
 
 export interface CheckContext {

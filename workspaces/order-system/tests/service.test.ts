@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { orderSystemContract, reproduce, type OrderSystemUrls, type OrderSystemVariant } from '../contract/order-system.contract';
-import { cliEnv, npmRun, repoRoot, runCli, startUp, suiteCleanup, tempDir, type ScriptRun, type UpProcess } from '../helpers';
+import { orderSystemContract, reproduce, type OrderSystemUrls, type OrderSystemVariant } from './contract';
+import { cliEnv, exerciseDir, npmRun, runCli, type ScriptRun, startUp, suiteCleanup, tempDir, type UpProcess } from 'faultline/testing';
 
 const VARIANTS: readonly OrderSystemVariant[] = ['starter', 'reference', 'pending'];
-const EXERCISE = path.join(repoRoot, 'workspaces', 'order-system');
+const EXERCISE = exerciseDir(__filename);
 
 /** Every file of a folder, relative, without node_modules, git data, the Faultline marker and databases. */
 function candidateFiles(dir: string): string[] {

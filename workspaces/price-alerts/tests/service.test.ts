@@ -6,8 +6,19 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { priceAlertsContract } from '../contract/price-alerts.contract';
-import { cliEnv, eventually, isAlive, npmRun, repoRoot, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
+import { priceAlertsContract } from './contract';
+import {
+  cliEnv,
+  eventually,
+  exerciseDir,
+  isAlive,
+  npmRun,
+  runCli,
+  startUp,
+  suiteCleanup,
+  tempDir,
+  type UpProcess,
+} from 'faultline/testing';
 
 const PROVIDED_ALERT_TESTS = [
   'creates an alert for when the price goes above a target',
@@ -59,7 +70,7 @@ describe('price-alerts exercise', () => {
       .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
       .filter((f) => !f.startsWith('node_modules') && !f.startsWith('.git' + path.sep));
     assert.ok(files.includes('README.md') && files.includes('src/alerts/service.ts'));
-    const exercise = path.join(repoRoot, 'workspaces', 'price-alerts');
+    const exercise = exerciseDir(__filename);
     const secrets = [
       fs.readFileSync(path.join(exercise, 'interviewer', 'GUIDE.md'), 'utf8'),
       fs.readFileSync(path.join(exercise, 'solutions', 'reference', 'src', 'alerts', 'service.ts'), 'utf8'),

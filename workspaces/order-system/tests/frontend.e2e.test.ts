@@ -12,10 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { cliEnv, runCli, startUp, tempDir, type UpProcess } from '../helpers';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, cliEnv, runCli, startUp, tempDir, type UpProcess } from 'faultline/testing';
 
 const ARTIFACTS = path.join(os.tmpdir(), 'faultline-artifacts', 'order-system');
-const CHROMIUM = '/usr/bin/chromium';
 const VARIANTS = ['starter', 'reference'] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -42,7 +41,7 @@ async function stockShown(page: Page, productId: number): Promise<string | null>
   return page.textContent(`[data-testid="product-row-${productId}"] [data-testid="product-stock"]`);
 }
 
-describe('order-system web frontend in Chromium', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed` }, () => {
+describe('order-system web frontend in Chromium', { skip: browserSkipReason ?? false }, () => {
   const cleanups: (() => unknown)[] = [];
   after(async () => {
     for (const fn of cleanups.reverse()) await fn();
@@ -60,14 +59,7 @@ describe('order-system web frontend in Chromium', { skip: fs.existsSync(CHROMIUM
     const launching = chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
     // Registered first, so it runs last: the browser closes after the sessions stopped.
     t.after(async () => {

@@ -7,10 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { controlApi } from '../../extension/engine/protocol/control';
-import { apiClient } from '../../extension/engine/protocol/rpc';
-import { readToken } from '../../extension/engine/session';
-import { cliEnv, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from '../helpers';
+import { cliEnv, controlClient, runCli, startUp, suiteCleanup, tempDir, type UpProcess } from 'faultline/testing';
 
 type Json = Record<string, unknown>;
 
@@ -67,10 +64,8 @@ describe('price-alerts chaos modes', () => {
   const home = tempDir(t, 'faultline-home-');
   const work = tempDir(t, 'faultline-pa-chaos-');
   const env = cliEnv(home);
-  const sessions: Record<
-    'naive' | 'reference',
-    { up: UpProcess; api: Api; control: ReturnType<typeof apiClient<typeof controlApi>>; db: string }
-  > = {} as never;
+  const sessions: Record<'naive' | 'reference', { up: UpProcess; api: Api; control: ReturnType<typeof controlClient>; db: string }> =
+    {} as never;
 
   before(async () => {
     await Promise.all(
@@ -84,7 +79,7 @@ describe('price-alerts chaos modes', () => {
         sessions[solution] = {
           up,
           api: new Api(api.url),
-          control: apiClient(controlApi, up.state.control.url, readToken(up.state), 60_000),
+          control: controlClient(up.state, 60_000),
           db: api.database,
         };
       }),
