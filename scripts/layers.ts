@@ -158,14 +158,18 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
   return cycles;
 }
 
+/** The exercise template (`faultline init-exercise`) is an exercise package, not engine code. */
+const TEMPLATE = 'extension/engine/authoring/template';
+
 /** The TypeScript sources the rules apply to. */
 export function projectFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
       const child = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(child);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) files.set(child, fs.readFileSync(path.join(root, child), 'utf8'));
+      if (e.isDirectory()) {
+        if (child !== TEMPLATE) walk(child);
+      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) files.set(child, fs.readFileSync(path.join(root, child), 'utf8'));
     }
   };
   walk('extension');

@@ -37,9 +37,17 @@ function layers(solutions, name) {
   return out;
 }
 
-for (const id of fs.readdirSync(path.join(root, 'workspaces')).sort()) {
-  const dir = path.join(root, 'workspaces', id);
-  for (const rel of [`workspaces/${id}/tsconfig.json`, `workspaces/${id}/tests/tsconfig.json`]) {
+const packages = [
+  ...fs
+    .readdirSync(path.join(root, 'workspaces'))
+    .sort()
+    .map((id) => `workspaces/${id}`),
+  'extension/engine/authoring/template/inventory-api', // what `faultline init-exercise` copies
+];
+for (const pkg of packages) {
+  const id = path.basename(pkg);
+  const dir = path.join(root, pkg);
+  for (const rel of [`${pkg}/tsconfig.json`, `${pkg}/tests/tsconfig.json`]) {
     if (fs.existsSync(path.join(root, rel))) projects.push(rel);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'exercise.json'), 'utf8'));

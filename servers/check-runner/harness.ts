@@ -9,14 +9,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import type BetterSqlite3 from 'better-sqlite3';
 import { runBurst } from '../../extension/engine/chaos/burst';
-import type {
-  CheckContext,
-  CheckFunction,
-  DeclareChecks,
-  HttpClient,
-  HttpReply,
-  RequestOptions,
-} from '../../extension/engine/rubric/api';
+import type { CheckContext, CheckFunction, DeclareChecks, HttpClient, HttpReply, RequestOptions } from '../../extension/engine/rubric/api';
 import type { CheckInfo } from '../../extension/engine/model/ipc';
 import type { CandidateTestRun, CheckOutcome } from '../../extension/engine/model/interview';
 import { controlApi } from '../../extension/engine/protocol/control';

@@ -11,7 +11,7 @@ import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient, type Client } from '../../extension/engine/protocol/rpc';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import type { TestExerciseReport } from '../../extension/engine/interview/testExercise';
-import { cliEnv, runCli, tempDir, type CliResult } from './index';
+import { cliEnv, install, runCli, tempDir, type CliResult } from './index';
 
 export {
   cliEnv,
@@ -64,6 +64,17 @@ export const browserSkipReason: string | undefined = fs.existsSync(CHROMIUM)
 /** The folder of the exercise package a test file belongs to (`<package>/tests/x.test.ts` → `<package>`). */
 export function exerciseDir(testFile: string): string {
   return path.resolve(path.dirname(testFile), '..');
+}
+
+/**
+ * Environment for CLI runs from a package's own test: its own FAULTLINE_HOME, and the package's
+ * folder among FAULTLINE_EXERCISES when it is not one of Faultline's bundled exercises.
+ */
+export function packageEnv(t: { after(fn: () => unknown): void }, testFile: string): NodeJS.ProcessEnv {
+  const parent = path.dirname(exerciseDir(testFile));
+  const bundled = path.resolve(parent) === path.resolve(install.workspacesDir);
+  const extra = [...(process.env['FAULTLINE_EXERCISES'] ?? '').split(path.delimiter).filter(Boolean), ...(bundled ? [] : [parent])];
+  return cliEnv(tempDir(t, 'faultline-home-'), extra.length > 0 ? { FAULTLINE_EXERCISES: [...new Set(extra)].join(path.delimiter) } : {});
 }
 
 /**

@@ -51,6 +51,8 @@ describe('initExercise', () => {
       'starter/src/server.ts',
       'starter/test/app.test.ts',
       'starter/tsconfig.json',
+      'tests/api.test.ts',
+      'tests/tsconfig.json',
       'tsconfig.json',
     ]);
     const guide = fs.readFileSync(path.join(repoRoot, 'docs', 'authoring.md'), 'utf8');
@@ -93,7 +95,7 @@ describe('initExercise', () => {
       () => '',
       (err: { stdout?: string }) => err.stdout ?? 'failed without output',
     );
-    assert.match(failed, /Type '"nope"' is not assignable to type 'CheckKind'/);
+    assert.match(failed, /Type '"nope"' is not assignable to type '.*"functional".*'/);
   });
 
   it('refuses an occupied folder and an id that is not the folder name, writing nothing', async (t) => {

@@ -76,9 +76,10 @@ export async function cmdTestExercise(install: Install, argv: string[], io: Io):
   }
   const target = need(positionals[0], 'exercise id or folder', usage);
   const dir = path.resolve(target);
-  // A folder: that package (it need not be under FAULTLINE_EXERCISES); otherwise an id from the catalog.
+  // A folder: that package, whatever else is installed (an author's copy of a bundled exercise wins);
+  // otherwise an id from the catalog.
   const asDir = fs.existsSync(path.join(dir, 'exercise.json'));
-  const where = asDir ? { ...install, extraExerciseDirs: [...install.extraExerciseDirs, path.dirname(dir)] } : install;
+  const where = asDir ? { ...install, workspacesDir: path.dirname(dir), extraExerciseDirs: [] } : install;
   const catalog = loadCatalog(where);
   const exercise = asDir
     ? catalog.exercises.find((e) => path.resolve(e.dir) === dir)

@@ -9,23 +9,15 @@ import type { ChaosMode } from '../../engine/manifest/schema';
 import { FaultlineError } from '../../engine/errors';
 import type { SessionManager } from '../session/manager';
 import { guarded } from '../ui';
+import { SessionTree } from '../tree';
 
 type Node =
   | { kind: 'mode'; mode: ChaosMode; active: boolean; locked?: string | undefined }
   | { kind: 'detail'; label: string; icon?: string; tooltip?: string };
 
-export class ChaosView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
-
-  constructor(private readonly manager: SessionManager) {
-    this.subscriptions = [
-      manager.onDidChange(() => this.changed.fire()),
-      manager.onDidAppend((e) => {
-        if (e.type.startsWith('chaos.') || e.type === 'phase.start') this.changed.fire();
-      }),
-    ];
+export class ChaosView extends SessionTree<Node> {
+  constructor(manager: SessionManager) {
+    super(manager, { events: (e) => e.type.startsWith('chaos.') || e.type === 'phase.start' });
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -81,11 +73,6 @@ export class ChaosView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     );
     item.contextValue = node.active ? 'faultline.chaosMode.active' : node.locked ? 'faultline.chaosMode.locked' : 'faultline.chaosMode';
     return item;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { HINTS_FILE } from '../../engine/hints';
 import type { SessionManager } from '../session/manager';
 import { guarded, setContext } from '../ui';
 import type { LadderStatus } from '../../engine/model/interview';
+import { SessionTree } from '../tree';
 
 type Step = LadderStatus['steps'][number];
 type Node =
@@ -27,22 +28,9 @@ export function parseHintsFile(markdown: string): { title: string; text: string 
   });
 }
 
-export class HintsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
-
-  constructor(private readonly manager: SessionManager) {
-    this.subscriptions = [
-      manager.onDidChange(() => this.changed.fire()),
-      manager.onDidAppend((e) => {
-        if (e.type === 'hint.sent') this.changed.fire();
-      }),
-    ];
-  }
-
-  refresh(): void {
-    this.changed.fire();
+export class HintsView extends SessionTree<Node> {
+  constructor(manager: SessionManager) {
+    super(manager, { events: (e) => e.type === 'hint.sent' });
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -86,11 +74,6 @@ export class HintsView implements vscode.TreeDataProvider<Node>, vscode.Disposab
     item.iconPath = new vscode.ThemeIcon(step.sent ? 'pass' : 'circle-outline');
     item.contextValue = step.sent ? 'faultline.hintStep.sent' : 'faultline.hintStep';
     return item;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

@@ -14,6 +14,7 @@ import type { SessionManager } from '../session/manager';
 import { guarded, setContext } from '../ui';
 import { RubricTests } from './testing';
 import type { CategoryScore, ItemScore, Score } from '../../engine/model/interview';
+import { SessionTree } from '../tree';
 
 type Node = { kind: 'total'; score: Score } | { kind: 'category'; category: CategoryScore } | { kind: 'item'; item: ItemScore };
 
@@ -28,18 +29,9 @@ const STATUS_ICON: Record<ItemScore['status'], [string, string?]> = {
   unscored: ['edit'],
 };
 
-export class RubricView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
-
-  constructor(private readonly manager: SessionManager) {
-    this.subscriptions = [
-      manager.onDidChange(() => this.changed.fire()),
-      manager.onDidAppend((e) => {
-        if (e.type === 'rubric.end' || e.type === 'score.manual' || e.type === 'hint.sent') this.changed.fire();
-      }),
-    ];
+export class RubricView extends SessionTree<Node> {
+  constructor(manager: SessionManager) {
+    super(manager, { events: (e) => e.type === 'rubric.end' || e.type === 'score.manual' || e.type === 'hint.sent' });
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -93,11 +85,6 @@ export class RubricView implements vscode.TreeDataProvider<Node>, vscode.Disposa
       item.command = { command: 'faultline.scoreItem', title: 'Score Item…', arguments: [i.id] };
     }
     return item;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

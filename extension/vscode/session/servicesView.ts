@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SessionManager } from './manager';
 import type { InstanceState, InstanceStatus, ServiceStatus } from '../../engine/model/services';
+import { SessionTree } from '../tree';
 
 type Node = { kind: 'service'; service: ServiceStatus } | { kind: 'detail'; label: string; tooltip?: string; icon?: string };
 
@@ -29,13 +30,9 @@ function overall(instances: InstanceStatus[]): Shown {
   return order.find((s) => instances.some((i) => shown(i) === s)) ?? 'stopped';
 }
 
-export class ServicesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
-
-  constructor(private readonly manager: SessionManager) {
-    this.subscriptions = [manager.onDidChange(() => this.changed.fire()), manager.onServiceEvent(() => this.changed.fire())];
+export class ServicesView extends SessionTree<Node> {
+  constructor(manager: SessionManager) {
+    super(manager, { services: true });
   }
 
   getChildren(node?: Node): Node[] {
@@ -94,11 +91,6 @@ export class ServicesView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     item.contextValue = 'faultline.service';
     item.command = { command: 'faultline.openServiceLogs', title: 'Open Service Logs', arguments: [s.name] };
     return item;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

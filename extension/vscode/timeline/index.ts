@@ -10,6 +10,7 @@ import { sessionDirFor } from '../../engine/session';
 import { readTimeline } from '../../engine/timeline';
 import type { SessionManager } from '../session/manager';
 import type { TimelineEvent } from '../../engine/model/interview';
+import { SessionTree } from '../tree';
 
 /** By type prefix; the first match wins, so specific types come first. */
 const ICONS: [string, string][] = [
@@ -28,13 +29,9 @@ const ICONS: [string, string][] = [
 
 const SHOWN = 300;
 
-export class TimelineView implements vscode.TreeDataProvider<TimelineEvent>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
-
-  constructor(private readonly manager: SessionManager) {
-    this.subscriptions = [manager.onDidChange(() => this.changed.fire()), manager.onDidAppend(() => this.changed.fire())];
+export class TimelineView extends SessionTree<TimelineEvent> {
+  constructor(manager: SessionManager) {
+    super(manager, { events: () => true });
   }
 
   getChildren(node?: TimelineEvent): TimelineEvent[] {
@@ -59,11 +56,6 @@ export class TimelineView implements vscode.TreeDataProvider<TimelineEvent>, vsc
           : new vscode.ThemeIcon('testing-failed-icon', new vscode.ThemeColor('testing.iconFailed'))
         : new vscode.ThemeIcon(ICONS.find(([prefix]) => e.type.startsWith(prefix))?.[1] ?? 'circle-small');
     return item;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 
