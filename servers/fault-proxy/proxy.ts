@@ -5,6 +5,7 @@
  * faults a request takes the fast path: match nothing, forward, count.
  */
 import * as http from 'node:http';
+import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { faultType, withDefaults } from '../../extension/engine/chaos/faults';
 import { seededRandom, type Random } from '../../extension/engine/chaos/random';
@@ -56,9 +57,16 @@ export function routeOf(url: string): string {
     .join('/');
 }
 
+/** What faults did to one request: answered it instead of the upstream, and which fault types acted on it. */
+interface FaultMarks {
+  injected: boolean;
+  types: Set<string>;
+}
+
 class RouteStats {
   count = 0;
   injected = 0;
+  faults: Record<string, number> = {};
   statuses: Record<string, number> = {};
   min = Infinity;
   max = 0;
@@ -67,9 +75,10 @@ class RouteStats {
   samples: number[] = [];
   private next = 0;
 
-  record(status: number, ms: number, injected: boolean): void {
+  record(status: number, ms: number, marks: FaultMarks): void {
     this.count++;
-    if (injected) this.injected++;
+    if (marks.injected) this.injected++;
+    for (const type of marks.types) this.faults[type] = (this.faults[type] ?? 0) + 1;
     const key = status === 0 ? 'error' : String(status);
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     this.min = Math.min(this.min, ms);
@@ -98,6 +107,7 @@ class RouteStats {
       count: this.count,
       statuses: { ...this.statuses },
       injected: this.injected,
+      faults: { ...this.faults },
       latencyMs: {
         min: this.count ? round(this.min) : 0,
         mean: this.count ? round(this.sum / this.count) : 0,
@@ -132,6 +142,8 @@ class Listener implements ListenerControl {
   stats = new Map<string, RouteStats>();
   requests = 0;
   upgrades = 0;
+  inFlight = 0;
+  maxInFlight = 0;
   private rr = 0;
   private holds = 0;
   private listening = false;
@@ -210,14 +222,26 @@ class Listener implements ListenerControl {
     };
   }
 
-  record(method: string, url: string, status: number, ms: number, injected: boolean): void {
+  record(method: string, url: string, status: number, ms: number, marks: FaultMarks): void {
     const key = `${method} ${routeOf(url)}`;
     let s = this.stats.get(key);
     if (!s) {
       s = new RouteStats();
       this.stats.set(key, s);
     }
-    s.record(status, ms, injected);
+    s.record(status, ms, marks);
+  }
+
+  /** One more request (or upgraded connection) in flight; call the result when it is done. */
+  enter(): () => void {
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.inFlight--;
+    };
   }
 
   async close(): Promise<void> {
@@ -232,6 +256,11 @@ class Listener implements ListenerControl {
 export class FaultProxy {
   private readonly listeners = new Map<string, Listener>();
   private readonly faults = new Map<string, ActiveFault>();
+  /**
+   * `hold` ({ fault, listener }): a request (or connection) entered a fault's hook and waits on it
+   * — a signal tests wait for instead of sleeping.
+   */
+  readonly events = new EventEmitter();
 
   constructor(readonly log: (line: string) => void = () => undefined) {}
 
@@ -325,6 +354,8 @@ export class FaultProxy {
       ...(l.from ? { from: l.from } : {}),
       requests: l.requests,
       upgrades: l.upgrades,
+      inFlight: l.inFlight,
+      maxInFlight: l.maxInFlight,
       routes: [...l.stats.entries()].map(([key, s]) => {
         const space = key.indexOf(' ');
         return s.toJSON(key.slice(0, space), key.slice(space + 1));
@@ -337,6 +368,7 @@ export class FaultProxy {
       l.stats.clear();
       l.requests = 0;
       l.upgrades = 0;
+      l.maxInFlight = l.inFlight;
     }
   }
 
@@ -360,9 +392,16 @@ export class FaultProxy {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    let injected = false;
+    const marks: FaultMarks = { injected: false, types: new Set() };
     l.requests++;
-    res.once('close', () => l.record(method, url, res.headersSent ? res.statusCode : 0, performance.now() - started, injected));
+    const leave = l.enter();
+    // A client that goes away is not held any longer (a hang or a latency waits for nobody).
+    const gone = new AbortController();
+    res.once('close', () => {
+      leave();
+      gone.abort();
+      l.record(method, url, res.headersSent ? res.statusCode : 0, performance.now() - started, marks);
+    });
 
     const fixed = l.statics.size > 0 ? l.statics.get(`${method.toUpperCase()} ${url.split('?')[0] ?? '/'}`) : undefined;
     if (fixed) {
@@ -378,19 +417,17 @@ export class FaultProxy {
       for (const f of active) {
         if (!f.toxic.request) continue;
         f.held++;
+        this.events.emit('hold', { fault: f.spec.id, listener: l.id });
         let verdict: 'continue' | 'handled';
         try {
-          verdict = await f.toxic.request(
-            this.exchange(l, req, res, f, () => (injected = true)),
-            f.params,
-          );
+          verdict = await f.toxic.request(this.exchange(l, req, res, f, marks, gone.signal), f.params);
         } finally {
           f.held--;
         }
         if (verdict === 'handled' || res.destroyed || req.socket.destroyed) return;
       }
     }
-    this.forward(l, req, res, active, () => (injected = true));
+    this.forward(l, req, res, active, marks, gone.signal);
   }
 
   private applicable(l: Listener, req: http.IncomingMessage): ActiveFault[] {
@@ -408,19 +445,37 @@ export class FaultProxy {
     return out;
   }
 
-  private exchange(l: Listener, req: http.IncomingMessage, res: http.ServerResponse, f: ActiveFault, mark: () => void): Exchange {
+  private exchange(
+    l: Listener,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    f: ActiveFault,
+    marks: FaultMarks,
+    gone: AbortSignal,
+  ): Exchange {
     return {
       req,
       res,
       listener: l,
-      released: f.release.signal,
+      released: AbortSignal.any([f.release.signal, gone]),
       random: f.random.next,
-      injected: mark,
+      injected: () => {
+        marks.injected = true;
+        marks.types.add(f.spec.type);
+      },
+      affected: () => marks.types.add(f.spec.type),
       upstream: () => l.nextUpstream().url,
     };
   }
 
-  private forward(l: Listener, req: http.IncomingMessage, res: http.ServerResponse, active: ActiveFault[], mark: () => void): void {
+  private forward(
+    l: Listener,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    active: ActiveFault[],
+    marks: FaultMarks,
+    gone: AbortSignal,
+  ): void {
     let target: { host: string; port: number; url: string };
     try {
       target = l.nextUpstream();
@@ -441,8 +496,9 @@ export class FaultProxy {
         for (const f of active) {
           if (!f.toxic.response) continue;
           f.held++;
+          this.events.emit('hold', { fault: f.spec.id, listener: l.id });
           try {
-            if ((await f.toxic.response(this.exchange(l, req, res, f, mark), pres, f.params)) === 'handled') return;
+            if ((await f.toxic.response(this.exchange(l, req, res, f, marks, gone), pres, f.params)) === 'handled') return;
           } finally {
             f.held--;
           }
@@ -453,8 +509,11 @@ export class FaultProxy {
         }
         res.writeHead(pres.statusCode ?? 502, pres.statusMessage, forwardHeaders(pres.headers));
         let body: NodeJS.ReadableStream = pres;
-        for (const f of active)
-          if (f.toxic.body) body = body.pipe(f.toxic.body(f.params, { released: f.release.signal, random: f.random.next }));
+        for (const f of active) {
+          if (!f.toxic.body) continue;
+          marks.types.add(f.spec.type);
+          body = body.pipe(f.toxic.body(f.params, { released: f.release.signal, random: f.random.next }));
+        }
         body.pipe(res);
       })();
     });
@@ -474,6 +533,8 @@ export class FaultProxy {
 
   async upgrade(l: Listener, req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
     l.upgrades++;
+    const leave = l.enter();
+    socket.once('close', leave);
     socket.on('error', () => socket.destroy());
     for (const f of l.faults) {
       if (!f.toxic.upgrade) continue;

@@ -4,6 +4,7 @@
  * asynchronously, so concurrent requests interleave and race windows widen), and clock skew.
  */
 import Module from 'node:module';
+import { seededRandom } from '../../extension/engine/chaos/random';
 import type { PreloadSettings } from '../../extension/engine/model/ipc';
 import type { PreloadStats } from '../../extension/engine/model/services';
 
@@ -12,15 +13,19 @@ type Settings = PreloadSettings;
 type Stats = PreloadStats;
 
 const settings: Settings = {};
-const stats: Omit<Stats, 'settings'> = { queries: 0, reads: 0, writes: 0, since: Date.now() };
+const stats: Omit<Stats, 'settings'> = { queries: 0, reads: 0, writes: 0, delayed: 0, since: Date.now() };
+/** The jitter of db latency, seeded by the fault (same seed, same delays). */
+let jitter = seededRandom(0);
 /** >0 while knex is issuing a statement synchronously (knex then owns the delay). */
 let inKnex = 0;
 
+/** The delay for one statement (counted as delayed when there is one). */
 function latencyFor(isRead: boolean): number {
   const l = settings.dbLatency;
   if (!l || l.ms + l.jitterMs <= 0) return 0;
   if ((l.statements === 'read' && !isRead) || (l.statements === 'write' && isRead)) return 0;
-  return Math.max(0, Math.round(l.ms + (Math.random() * 2 - 1) * l.jitterMs));
+  stats.delayed++;
+  return Math.max(0, Math.round(l.ms + (jitter.next() * 2 - 1) * l.jitterMs));
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -124,7 +129,10 @@ function currentOffset(): number {
 // --- public -------------------------------------------------------------------------------------
 
 export function set(key: keyof Settings, value: unknown): void {
-  if (key === 'dbLatency') settings.dbLatency = (value as DbLatency | null) ?? null;
+  if (key === 'dbLatency') {
+    settings.dbLatency = (value as DbLatency | null) ?? null;
+    jitter = seededRandom(settings.dbLatency?.seed ?? 0);
+  }
   else if (key === 'clockSkew') {
     settings.clockSkew = (value as { offsetMs: number } | null) ?? null;
     applyClockSkew(currentOffset());
@@ -140,7 +148,7 @@ export function getStats(): Stats {
 
 export function resetStats(): Stats {
   const before = getStats();
-  stats.queries = stats.reads = stats.writes = 0;
+  stats.queries = stats.reads = stats.writes = stats.delayed = 0;
   stats.since = Date.now();
   return before;
 }

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
+import { FAULT_TYPES } from '../../extension/engine/chaos/faults';
 import { FaultProxy } from '../../servers/fault-proxy/proxy';
 
 interface Reply {
@@ -43,6 +44,16 @@ async function errorCode(p: Promise<unknown>): Promise<string> {
 }
 
 describe('fault proxy', () => {
+  /** Resolves when the next request enters the hook of fault `id` (it is held there). */
+  const heldNext = (id: string) =>
+    new Promise<void>((resolve) => {
+      const on = (e: { fault: string }) => {
+        if (e.fault !== id) return;
+        proxy.events.off('hold', on);
+        resolve();
+      };
+      proxy.events.on('hold', on);
+    });
   let upstream: http.Server;
   let upstreamUrl = '';
   let commits = 0;
@@ -111,7 +122,9 @@ describe('fault proxy', () => {
     const route = m?.routes.find((r) => r.method === 'PUT' && r.route === '/things/:id');
     assert.equal(route?.count, 1);
     assert.deepEqual(route?.statuses, { '200': 1 });
-    assert.ok((route?.latencyMs.p50 ?? -1) >= 0);
+    const latency = route?.latencyMs;
+    assert.ok(latency && latency.min > 0 && latency.min <= latency.p50 && latency.p50 <= latency.max, JSON.stringify(latency));
+    assert.deepEqual([route?.injected, route?.faults], [0, {}], 'no fault touched it');
   });
 
   it('passes WebSocket upgrades through', async () => {
@@ -126,19 +139,31 @@ describe('fault proxy', () => {
     assert.equal(proxy.metrics().find((x) => x.listener === 'api')?.upgrades, 1);
   });
 
-  it('latency delays matching requests and releases held ones at once on removal', async () => {
-    const id = add('latency', { ms: 250 });
-    const started = performance.now();
-    await request(`${api}/slow`);
-    assert.ok(performance.now() - started >= 240, 'delayed by at least the injected latency');
-    proxy.removeFault(id);
+  it('latency holds matching requests (counted per route) and releases held ones at once on removal', async () => {
+    const id = add('latency', { ms: 600_000 });
+    const held0 = heldNext(id);
+    let done = false;
+    const slow = request(`${api}/slow`).then((r) => {
+      done = true;
+      return r;
+    });
+    await held0;
+    assert.equal(done, false, 'the request waits in the fault');
+    assert.equal(proxy.removeFault(id).released, 1);
+    assert.equal((await slow).status, 200);
+    const route = proxy
+      .metrics()
+      .find((x) => x.listener === 'api')
+      ?.routes.find((r) => r.route === '/slow');
+    assert.deepEqual([route?.faults, route?.injected], [{ latency: 1 }, 0], 'delayed, not answered by the fault');
     const matched = add('latency', { ms: 600_000, match: { method: 'POST', path: '/slow' } });
     assert.equal((await request(`${api}/slow`)).status, 200, 'a GET is outside the match: not held');
     assert.equal((await request(`${api}/other`, { method: 'POST' })).status, 200, 'another path is outside the match');
     proxy.removeFault(matched);
     const long = add('latency', { ms: 600_000 });
+    const holding = heldNext(long);
     const held = request(`${api}/held`);
-    await new Promise((r) => setTimeout(r, 50)); // let the request reach the fault before removing it
+    await holding;
     assert.equal(proxy.removeFault(long).released, 1);
     assert.equal((await held).status, 200, 'the held request went through after removal');
   });
@@ -169,12 +194,66 @@ describe('fault proxy', () => {
     assert.ok(first.includes(500) && first.includes(200), first.join(','));
   });
 
+  it('every request-level fault replays exactly with the same seed, and nothing but the seed decides', async () => {
+    // Parameters that make each fault quick; the probability makes every one of them random.
+    const params: Record<string, Record<string, unknown>> = {
+      latency: { ms: 2, jitterMs: 2 },
+      hang: { holdMs: 5 },
+      bandwidth: { bytesPerSecond: 1_000_000 },
+      partition: { between: ['web', 'api'] },
+      concurrent_burst: { path: '/burst', forward: { method: 'POST', path: '/commit' } },
+    };
+    // The request each fault acts on (others: any GET).
+    const calls: Record<string, { method: string; path: string }> = {
+      response_lost_after_commit: { method: 'POST', path: '/commit' },
+      concurrent_burst: { method: 'POST', path: '/burst?count=2' },
+    };
+    const randomFaults = FAULT_TYPES.filter((f) => f.toxic && ['request', 'response', 'body'].some((hook) => hook in (f.toxic ?? {})));
+    assert.ok(randomFaults.length >= 8, randomFaults.map((f) => f.type).join(', '));
+    const realRandom = Math.random;
+    let unseeded = 0;
+    Math.random = () => {
+      unseeded++;
+      return realRandom();
+    };
+    try {
+      for (const type of randomFaults) {
+        const run = async (seed: number) => {
+          const id = add(type.type, params[type.type] ?? {}, { probability: 0.5, seed, listeners: ['api', 'web->api'] });
+          const out: string[] = [];
+          const call = calls[type.type] ?? { method: 'GET', path: '/bytes?n=64' };
+          for (let i = 0; i < 12; i++) {
+            const r = await request(`${i % 2 ? edge : api}${call.path}`, { method: call.method, timeoutMs: 300 }).then(
+              (x) => String(x.status),
+              (err: NodeJS.ErrnoException) => err.code ?? err.message,
+            );
+            out.push(r);
+          }
+          const route = proxy
+            .metrics()
+            .find((m) => m.listener === 'api')
+            ?.routes.find((x) => call.path.split('?')[0] === x.route);
+          proxy.removeFault(id);
+          proxy.resetMetrics();
+          return { out, acted: route?.faults[type.type] ?? 0 };
+        };
+        const first = await run(7);
+        assert.deepEqual(await run(7), first, `${type.type}: the same seed, the same run`);
+        assert.ok(first.acted > 0 && first.acted < 6, `${type.type} acted on some requests, not all: ${first.acted} of 6 on api`);
+      }
+    } finally {
+      Math.random = realRandom;
+    }
+    assert.equal(unseeded, 0, 'no fault decides with Math.random');
+  });
+
   it('hang holds requests (client timeout) and lets them through when removed; holdMs closes them', async () => {
     const id = add('hang');
     assert.equal(await errorCode(request(`${api}/h`, { timeoutMs: 200 })), 'CLIENT_TIMEOUT');
+    const holding = heldNext(id);
     const held = request(`${api}/h2`);
-    await new Promise((r) => setTimeout(r, 50));
-    proxy.removeFault(id);
+    await holding;
+    assert.equal(proxy.removeFault(id).released, 1);
     assert.equal((await held).status, 200);
     const closing = add('hang', { holdMs: 100 });
     assert.equal(await errorCode(request(`${api}/h3`)), 'ECONNRESET');
@@ -198,13 +277,28 @@ describe('fault proxy', () => {
     assert.equal(proxy.listenerInfos().find((l) => l.id === 'api')?.down, false);
   });
 
-  it('bandwidth limits the response throughput', async () => {
+  it('bandwidth streams the answer in slices of 1/20 s worth', async () => {
+    const chunks = async () => {
+      const sizes: number[] = [];
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get(`${api}/bytes?n=10000`, { agent: false }, (res) => {
+            res.on('data', (d: Buffer) => sizes.push(d.length));
+            res.on('end', resolve);
+          })
+          .on('error', reject);
+      });
+      return sizes;
+    };
+    assert.ok((await chunks()).length < 5, 'without the fault 10 kB arrive in a write or two');
     const id = add('bandwidth', { bytesPerSecond: 20_000 });
-    const started = performance.now();
-    const r = await request(`${api}/bytes?n=10000`);
-    assert.equal(r.body.length, 10_000);
-    assert.ok(performance.now() - started >= 400, '10 kB at 20 kB/s takes at least half a second');
+    const sizes = await chunks();
     proxy.removeFault(id);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      10_000,
+    );
+    assert.ok(sizes.length >= 10 && sizes.every((n) => n <= 1000), `10 slices of at most 1000 bytes: ${sizes.join(',')}`);
   });
 
   it('response_lost_after_commit lets the service commit and loses the answer', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkImportGraph, LAYERS, projectFiles } from '../../scripts/layers';
@@ -52,6 +53,25 @@ describe('import layers', () => {
     assert.deepEqual(
       LAYERS.map((l) => l.name),
       ['model', 'base', 'supervisor', 'chaos', 'features', 'interview', 'faces'],
+    );
+  });
+});
+
+describe('the unit layer', () => {
+  it('starts no process: no unit test imports child_process or the helpers that run the CLI or a session', () => {
+    const unit = path.join(root, 'test', 'unit');
+    const offenders = fs
+      .readdirSync(unit)
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) =>
+        /node:child_process|\b(runCli|startUp|npmRun|scaffold|startSession)\b|new Supervisor\(/.test(
+          fs.readFileSync(path.join(unit, f), 'utf8'),
+        ),
+      );
+    assert.deepEqual(
+      offenders.filter((f) => f !== 'layers.test.ts'),
+      [],
+      'move tests that start processes to test/integration',
     );
   });
 });

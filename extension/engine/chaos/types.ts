@@ -102,12 +102,14 @@ export interface Exchange {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   listener: ListenerControl;
-  /** Aborted when the fault is removed: anything waiting must let the request go on. */
+  /** Aborted when the fault is removed (anything waiting must let the request go on) or the client went away. */
   released: AbortSignal;
   /** The fault's seeded random stream: every random decision comes from it, so `--seed` replays a run. */
   random: () => number;
-  /** Mark the request as answered or broken by a fault (for metrics). */
+  /** Mark the request as answered or broken by this fault instead of the upstream (for metrics). */
   injected(): void;
+  /** Mark the request as acted on by this fault without replacing the answer (delayed, slowed), for metrics. */
+  affected(): void;
   /** Base URL of an upstream of this listener (round robin across replicas). */
   upstream(): string;
 }

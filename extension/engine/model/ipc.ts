@@ -30,6 +30,8 @@ export const PreloadSettingsSchema = Type.Object({
         ms: Type.Number(),
         jitterMs: Type.Number(),
         statements: Type.Union([Type.Literal('all'), Type.Literal('read'), Type.Literal('write')]),
+        /** Seeds the jitter, so a chaos run with the same seed slows the same statements by the same amounts. */
+        seed: Type.Optional(Type.Integer()),
       }),
       Type.Null(),
     ]),

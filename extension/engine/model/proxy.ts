@@ -55,6 +55,8 @@ export const RouteMetrics = Type.Object({
   statuses: Type.Record(Type.String(), Type.Integer()),
   /** Requests answered or broken by a fault instead of the upstream. */
   injected: Type.Integer(),
+  /** Requests each fault type acted on (delayed, answered, held, reset…), by fault type. */
+  faults: Type.Record(Type.String(), Type.Integer()),
   latencyMs: Type.Object({
     min: Type.Number(),
     mean: Type.Number(),
@@ -74,6 +76,9 @@ export const ListenerMetrics = Type.Object({
   from: Type.Optional(Type.String()),
   requests: Type.Integer(),
   upgrades: Type.Integer(),
+  /** Requests (and open upgraded connections) in flight right now, and the most at once since the last reset. */
+  inFlight: Type.Integer(),
+  maxInFlight: Type.Integer(),
   routes: Type.Array(RouteMetrics),
 });
 export type ListenerMetrics = Static<typeof ListenerMetrics>;

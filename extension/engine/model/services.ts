@@ -95,6 +95,8 @@ export const PreloadStatsSchema = Type.Object({
   queries: Type.Integer(),
   reads: Type.Integer(),
   writes: Type.Integer(),
+  /** Statements a `db_latency` fault slowed down. */
+  delayed: Type.Integer(),
   since: Type.Number(),
   settings: Type.Record(Type.String(), Type.Unknown(), {
     description: 'Chaos settings active in the process (db latency, clock skew).',

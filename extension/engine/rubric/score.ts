@@ -26,7 +26,9 @@ export function computeScore(exercise: Exercise, events: readonly TimelineEvent[
   let lastRun: string | null = null;
   for (const e of events) {
     if (e.type === 'session.start' && e['mode'] === 'practice') mode = 'practice';
-    if (e.type === 'rubric.check') latestCheck.set(str(e['id']), { ...(e as unknown as CheckResult), at: e.t, weight: 1 });
+    // A check that did not run (its run was cancelled) never replaces an earlier result.
+    if (e.type === 'rubric.check' && e['status'] !== 'not-run')
+      latestCheck.set(str(e['id']), { ...(e as unknown as CheckResult), at: e.t, weight: 1 });
     if (e.type === 'rubric.end') {
       runs++;
       lastRun = e.t;

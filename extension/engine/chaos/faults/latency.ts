@@ -23,11 +23,15 @@ export const latency = trafficFault({
   toxic: {
     match: (p, req) => matches(p.match, req),
     async request(x, p) {
-      if (p.direction === 'request') await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
+      if (p.direction !== 'request') return 'continue' as const;
+      x.affected();
+      await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
       return 'continue' as const;
     },
     async response(x, _upstream, p) {
-      if (p.direction === 'response') await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
+      if (p.direction !== 'response') return 'continue' as const;
+      x.affected();
+      await sleep(delay(p.ms, p.jitterMs, x.random), x.released);
       return 'continue' as const;
     },
     async upgrade(_socket, p, { released, random }) {
@@ -37,6 +41,7 @@ export const latency = trafficFault({
   },
 });
 
-function delay(ms: number, jitter: number, random: () => number): number {
+/** The delay of one request: `ms` ± a uniform share of `jitterMs`, never negative. */
+export function delay(ms: number, jitter: number, random: () => number): number {
   return Math.max(0, Math.round(ms + (random() * 2 - 1) * jitter));
 }

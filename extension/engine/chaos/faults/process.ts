@@ -92,7 +92,7 @@ export const dbLatency: FaultType<typeof latencyParams> = {
   target: 'required',
   params: latencyParams,
   async apply(ctx, p) {
-    await ctx.process.setPreload(ctx.target as string, 'dbLatency', p);
+    await ctx.process.setPreload(ctx.target as string, 'dbLatency', { ...p, seed: ctx.random.int(0, 2 ** 31 - 1) });
     return { service: ctx.target };
   },
   async revert(ctx, undo) {
