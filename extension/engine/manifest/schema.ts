@@ -277,7 +277,8 @@ export const Exercise = Type.Object(
       ]),
       {
         description:
-          'Named solution overlays, e.g. {"reference": "solutions/reference", "naive": {"path": "solutions/naive", "extends": "reference"}}. Interviewer material.',
+          'Named solution overlays, e.g. {"reference": "solutions/reference", "naive": {"path": "solutions/naive", "extends": "reference"}}. ' +
+          'Interviewer material. `faultline test-exercise <id>` scaffolds and scores each one (see `expect`).',
       },
     ),
     expect: Type.Optional(
