@@ -198,6 +198,7 @@ describe('rubric runs (fixture exercise)', () => {
     const client = apiClient(controlApi, state.control.url, readToken(state));
     await client.chaosActivate({ mode: 'slow_a', seed: 5 });
     const before = new Database(dbFile, { readonly: true }).prepare('SELECT * FROM items ORDER BY id').all();
+    const scoreBefore = await client.score(null);
     const child = spawn(process.execPath, [cliPath, 'check', '--state', stateFile], { env, cwd: repoRoot });
     const output = { text: '' };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output.text += d));
@@ -224,6 +225,14 @@ describe('rubric runs (fixture exercise)', () => {
     assert.deepEqual(new Database(dbFile, { readonly: true }).prepare('SELECT * FROM items ORDER BY id').all(), before);
     const score = await client.score(null);
     assert.equal(items(score)['explains']?.earned, 1.5, 'manual scores survive');
+    const cut = events.filter(
+      (e) => e.type === 'rubric.check' && e['run'] === run && (e['status'] === 'not-run' || /cancel/.test(String(e['message']))),
+    );
+    assert.ok(
+      cut.every((e) => e['status'] === 'not-run'),
+      `a check cut short is "not run", not an error: ${JSON.stringify(cut.map((e) => [e['id'], e['status']]))}`,
+    );
+    assert.equal(score.points, scoreBefore.points, 'the cancelled run changed no score');
     await client.chaosReset({});
   });
 });

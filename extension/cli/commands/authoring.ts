@@ -57,7 +57,9 @@ export function cmdValidate(install: Install, argv: string[], io: Io): number {
     if (result.problems.length === 0) io.out(`${paint.green(io.s, 'ok')} ${path.relative(process.cwd(), file) || file}`);
   }
   if (errors === 0 && dirs.length > 0)
-    io.out(paint.dim(io.s, 'next: `faultline test-exercise <id|dir>` scores every solution and the starter against the manifest\'s `expect`'));
+    io.out(
+      paint.dim(io.s, "next: `faultline test-exercise <id|dir>` scores every solution and the starter against the manifest's `expect`"),
+    );
   return errors > 0 ? 1 : 0;
 }
 

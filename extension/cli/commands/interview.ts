@@ -186,7 +186,12 @@ export async function cmdCheck(argv: string[], io: Io): Promise<number> {
     if (e.type === 'start') io.out(paint.dim(io.s, `running ${e.checks.length} hidden check(s)…`));
     if (e.type === 'check') {
       const r = e.result;
-      const mark = r.status === 'passed' ? paint.green(io.s, '✓') : paint.red(io.s, r.status === 'timeout' ? '⏱' : '✗');
+      const mark =
+        r.status === 'passed'
+          ? paint.green(io.s, '✓')
+          : r.status === 'not-run'
+            ? paint.dim(io.s, '–')
+            : paint.red(io.s, r.status === 'timeout' ? '⏱' : '✗');
       io.out(`${mark} ${r.title} ${paint.dim(io.s, `(${r.id}, ${r.ms} ms)`)}`);
       if (r.status !== 'passed' && r.message) io.out(paint.dim(io.s, `    ${r.message.split('\n').slice(0, 3).join('\n    ')}`));
     }

@@ -174,7 +174,7 @@ export async function runRubric(
       } else {
         result = await runOne(ctx, info, where, () => runner as ChildGroup<typeof CheckRunnerIpc>, startRunner, opts.signal);
       }
-      if (result.status !== 'passed' && info?.kind !== 'mutation') {
+      if (result.status !== 'passed' && result.status !== 'not-run' && info?.kind !== 'mutation') {
         result.serviceLogs = serviceLogs(ctx.supervisor, at);
         // A check may have left a service hung or dead: the next checks get working services.
         await reviveUnresponsive(ctx, id);
@@ -197,9 +197,10 @@ export async function runRubric(
     if (ctx.chaos.status().active) await ctx.chaos.reset().catch(() => undefined);
     if (previous) await ctx.chaos.activate(previous.mode, previous.seed).catch(() => undefined);
     const passed = results.filter((r) => r.status === 'passed').length;
+    const ran = results.filter((r) => r.status !== 'not-run').length;
     const ms = Math.round(performance.now() - started);
-    ctx.timeline.append('rubric.end', { run, passed, failed: results.length - passed, aborted, ms });
-    emit({ type: 'end', run, passed, failed: results.length - passed, aborted, ms });
+    ctx.timeline.append('rubric.end', { run, passed, failed: ran - passed, aborted, ms });
+    emit({ type: 'end', run, passed, failed: ran - passed, aborted, ms });
   }
   return { run, results, aborted };
 }
@@ -230,7 +231,8 @@ async function runOne(
     ]);
     if (outcome === 'aborted') {
       runner().kill();
-      return { ...base, status: 'error', ms: Math.round(performance.now() - started), message: 'the run was cancelled', logs: [] };
+      // Cut short: not a result. It is recorded as such and never replaces an earlier result.
+      return { ...base, status: 'not-run', ms: Math.round(performance.now() - started), message: 'the run was cancelled', logs: [] };
     }
     if (!outcome.ok) {
       // The runner hung or died: replace it so the next checks still run.

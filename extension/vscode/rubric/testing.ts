@@ -157,6 +157,10 @@ export class RubricTests implements vscode.Disposable {
       run.passed(item, r.ms);
       return;
     }
+    if (r.status === 'not-run') {
+      run.skipped(item);
+      return;
+    }
     const text = [
       `${r.status === 'timeout' ? 'Timed out: ' : ''}${r.message ?? r.status}`,
       ...(r.serviceLogs?.length ? ['', 'Service log while the check ran:', ...r.serviceLogs] : []),
