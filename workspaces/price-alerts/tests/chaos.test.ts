@@ -150,7 +150,7 @@ describe('price-alerts chaos modes', () => {
       const token = await api.newUser(`racer_${solution}`);
       await control.chaosActivate({ mode: 'chaos_race' });
       const stats = (await control.queryStats({ service: 'api', reset: true }))[0];
-      assert.deepEqual({ ...stats?.settings['dbLatency'], seed: 0 }, { ms: 25, jitterMs: 0, statements: 'all', seed: 0 });
+      assert.deepEqual({ ...(stats?.settings['dbLatency'] as object), seed: 0 }, { ms: 25, jitterMs: 0, statements: 'all', seed: 0 });
       await api.call('GET', '/stocks/AAPL');
       const after = (await control.queryStats({ service: 'api' }))[0];
       assert.ok(after && after.queries > 0 && after.delayed === after.queries, `every statement is slowed: ${JSON.stringify(after)}`);
