@@ -132,8 +132,7 @@ export function set(key: keyof Settings, value: unknown): void {
   if (key === 'dbLatency') {
     settings.dbLatency = (value as DbLatency | null) ?? null;
     jitter = seededRandom(settings.dbLatency?.seed ?? 0);
-  }
-  else if (key === 'clockSkew') {
+  } else if (key === 'clockSkew') {
     settings.clockSkew = (value as { offsetMs: number } | null) ?? null;
     applyClockSkew(currentOffset());
   } else throw new Error(`unknown setting ${String(key)}`);
