@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { TEMPLATE_DIR } from '../../extension/engine/authoring/init';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../../extension/engine/session';
@@ -36,13 +37,16 @@ before(
     const own = files.filter((f) => !f.startsWith('node_modules/'));
     assert.deepEqual(
       own.filter((f) => /^(test|bench|extension|scripts|servers|\.ci)\//.test(f) || f.endsWith('.map')).sort(),
-      // The hidden-check API, for authors' check files (see .vscodeignore).
+      // The hidden-check API, for authors' check files, and the exercise template (see .vscodeignore).
       [
-        'extension/engine/errors.ts',
-        'extension/engine/protocol/proxy.ts',
-        'extension/engine/protocol/rpc.ts',
+        ...fs
+          .readdirSync(path.join(repoRoot, TEMPLATE_DIR), { recursive: true, encoding: 'utf8' })
+          .filter((f) => fs.statSync(path.join(repoRoot, TEMPLATE_DIR, f)).isFile())
+          .map((f) => `${TEMPLATE_DIR}/${f.split(path.sep).join('/')}`),
+        'extension/engine/model/interview.ts',
+        'extension/engine/model/proxy.ts',
         'extension/engine/rubric/api.ts',
-      ],
+      ].sort(),
     );
     assert.ok(!files.some((f) => /^node_modules\/(node|eslint|playwright-core|esbuild|@vscode\/vsce)\//.test(f)), 'no devDependencies');
   },
