@@ -14,7 +14,7 @@ import type { CheckInfo } from '../../extension/engine/model/ipc';
 import type { CandidateTestRun, CheckOutcome } from '../../extension/engine/model/interview';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
-import { runCandidateTests } from '../../extension/engine/process/testRun';
+import { runCandidateProgram, runCandidateTests } from '../../extension/engine/process/testRun';
 import { loadSqlite } from '../shared/sqlite';
 
 export interface RunConfig {
@@ -166,6 +166,8 @@ export class Harness {
           idField: o.idField ?? 'id',
         }),
       candidateTests: (o) => this.candidateTests(o ?? {}),
+      candidateProgram: (entry, o = {}) =>
+        runCandidateProgram({ workspace: cfg.workspace, modules: cfg.modules, runtime: cfg.runtime, entry, ...o }),
       material: (rel) => {
         const file = path.resolve(cfg.exerciseDir, rel);
         if (!file.startsWith(path.resolve(cfg.exerciseDir) + path.sep)) throw new CheckFailure(`material "${rel}" is outside the exercise`);

@@ -154,6 +154,20 @@ export const CandidateTestRunSchema = Type.Object({
 });
 export type CandidateTestRun = Static<typeof CandidateTestRunSchema>;
 
+/** One run of a candidate's program (`t.candidateProgram`). */
+export const ProgramRunSchema = Type.Object({
+  /** Exit code, or null when killed (a timeout). */
+  code: Type.Union([Type.Integer(), Type.Null()]),
+  signal: Type.Union([Type.String(), Type.Null()]),
+  timedOut: Type.Boolean(),
+  stdout: Type.String(),
+  stderr: Type.String(),
+  ms: Type.Number(),
+  /** The files it wrote into `{out}`, by name. */
+  outputs: Type.Record(Type.String(), Type.String()),
+});
+export type ProgramRun = Static<typeof ProgramRunSchema>;
+
 // --- scores -----------------------------------------------------------------------------------
 
 export const CheckEvidenceSchema = Type.Composite([CheckResultSchema, Type.Object({ at: Type.String(), weight: Type.Number() })]);

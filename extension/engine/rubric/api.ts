@@ -18,10 +18,10 @@
  * Checks run in a separate process with a timeout each, against the candidate's running services
  * (through the fault proxy), never inside the candidate workspace.
  */
-import type { CandidateTestRun, CheckKind } from '../model/interview';
+import type { CandidateTestRun, CheckKind, ProgramRun } from '../model/interview';
 import type { ListenerMetrics } from '../model/proxy';
 
-export type { CandidateTestRun, CheckKind };
+export type { CandidateTestRun, CheckKind, ProgramRun };
 
 export interface CheckOptions {
   /** What the check verifies, in one line (shown in the Testing view and the scorecard). */
@@ -94,6 +94,16 @@ export interface CheckContext {
    * `files` narrows the run (default: every test/**\/*.test.ts). Identical runs are shared.
    */
   candidateTests(opts?: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number }): Promise<CandidateTestRun>;
+  /**
+   * Run one of the candidate's programs (a CLI tool they wrote: `node -r sucrase/register/ts <entry>
+   * …args`) in a scratch copy of the workspace, sandboxed like their services. `{out}` in an argument
+   * is a folder it may write to; what it wrote there comes back in `outputs`. Never throws for a
+   * failing program: its exit code, output and duration are the result.
+   */
+  candidateProgram(
+    entry: string,
+    opts?: { args?: string[]; env?: Record<string, string>; timeoutMs?: number; replace?: Record<string, string> },
+  ): Promise<ProgramRun>;
   /** A file of the exercise package (interviewer material: solutions, mutants…), relative to it. */
   material(rel: string): string;
   /** The candidate workspace (read it; never write it). */
