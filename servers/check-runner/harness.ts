@@ -22,7 +22,9 @@ export interface RunConfig {
   exerciseDir: string;
   workspace: string;
   modules: string;
-  runtime: { execPath: string; env: Record<string, string> };
+  runtime: { execPath: string; env: Record<string, string>; version: string };
+  /** The service preload (its sandbox guards apply to the candidate's tests and programs). */
+  preload: string;
   services: Record<string, { url: string; database?: string }>;
   control: { url: string; token: string };
 }
@@ -167,7 +169,7 @@ export class Harness {
         }),
       candidateTests: (o) => this.candidateTests(o ?? {}),
       candidateProgram: (entry, o = {}) =>
-        runCandidateProgram({ workspace: cfg.workspace, modules: cfg.modules, runtime: cfg.runtime, entry, ...o }),
+        runCandidateProgram({ workspace: cfg.workspace, modules: cfg.modules, preload: cfg.preload, runtime: cfg.runtime, entry, ...o }),
       material: (rel) => {
         const file = path.resolve(cfg.exerciseDir, rel);
         if (!file.startsWith(path.resolve(cfg.exerciseDir) + path.sep)) throw new CheckFailure(`material "${rel}" is outside the exercise`);
@@ -196,7 +198,13 @@ export class Harness {
       .digest('hex');
     let run = this.testRuns.get(key);
     if (!run) {
-      run = runCandidateTests({ workspace: this.config.workspace, modules: this.config.modules, runtime: this.config.runtime, ...o });
+      run = runCandidateTests({
+        workspace: this.config.workspace,
+        modules: this.config.modules,
+        preload: this.config.preload,
+        runtime: this.config.runtime,
+        ...o,
+      });
       this.testRuns.set(key, run);
     }
     return run;

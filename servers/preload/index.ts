@@ -4,8 +4,10 @@
  *
  * - listen guard: servers bind 127.0.0.1 even when the code asks for every interface, and the
  *   bound port is reported to the supervisor (so services can listen on port 0);
- * - crash report: an uncaught start-up exception is written synchronously to FAULTLINE_CRASH_FILE
- *   (stack included) before Node prints it and exits;
+ * - sandbox (./sandbox.ts): guards for what the permission model does not check (native addons,
+ *   SQLite files, signals) and a report at boot of whether the sandbox is enforced;
+ * - crash report: an uncaught exception is written synchronously to a pipe the supervisor holds
+ *   (FAULTLINE_CRASH_FD), stack included, before Node prints it and exits;
  * - orphan watchdog: when the supervisor disappears (even after kill -9) the service exits, also
  *   when its main thread is stuck in an endless loop (the check runs on a worker thread);
  * - instrumentation (./instrument.ts): database query counts and latency, clock skew — set by the
@@ -19,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import type { PreloadIpc, PreloadSettingKey, PreloadSettings } from '../../extension/engine/model/ipc';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
 import { getStats, install, resetStats, set } from './instrument';
+import { installSandbox } from './sandbox';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -71,9 +74,25 @@ net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: 
   return (originalListen as (...a: unknown[]) => net.Server).apply(this, rewriteListenArgs(args));
 } as typeof net.Server.prototype.listen;
 
+// --- what the engine told the preload (read once, then out of the code's sight) ----------------
+const crashFd = Number(process.env['FAULTLINE_CRASH_FD'] ?? NaN);
+const settingsText = process.env['FAULTLINE_PRELOAD_SETTINGS'];
+delete process.env['FAULTLINE_CRASH_FD'];
+delete process.env['FAULTLINE_PRELOAD_SETTINGS'];
+
+// --- sandbox guards (candidate code) and their proof -------------------------------------------
+const sandbox = installSandbox();
+if (typeof process.send === 'function' && process.connected) {
+  try {
+    process.send({ type: 'faultline:sandbox', ...sandbox });
+  } catch {
+    // supervisor gone
+  }
+}
+
 // --- crash report -------------------------------------------------------------------------------
-const crashFile = process.env['FAULTLINE_CRASH_FILE'];
-if (crashFile) {
+// Written synchronously to a pipe the supervisor holds (never a file: nothing names the session folder).
+if (Number.isInteger(crashFd) && crashFd > 2) {
   process.on('uncaughtExceptionMonitor', (err: unknown, origin: string) => {
     const error = err instanceof Error ? err : new Error(String(err));
     const report = {
@@ -85,7 +104,7 @@ if (crashFile) {
       time: new Date().toISOString(),
     };
     try {
-      fs.writeFileSync(crashFile, JSON.stringify(report));
+      fs.writeSync(crashFd, JSON.stringify(report) + '\n');
     } catch {
       // best effort: stderr still carries Node's own report
     }
@@ -104,7 +123,7 @@ if (typeof process.send === 'function') {
   process.on('disconnect', die);
   let initial: PreloadSettings = {};
   try {
-    initial = JSON.parse(process.env['FAULTLINE_PRELOAD_SETTINGS'] ?? '{}') as PreloadSettings;
+    initial = JSON.parse(settingsText ?? '{}') as PreloadSettings;
   } catch {
     // ignore a malformed value: no chaos settings
   }

@@ -100,9 +100,20 @@ describe('supervisor', () => {
     assert.ok(a && b);
     assert.equal(a.instances[0]?.state, 'healthy');
     assert.match(a.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const env = JSON.parse(await get(`${b.url}/env?names=UPSTREAM,HERE,HOST,PORT,FAULTLINE_SERVICE`)) as Record<string, string>;
+    const env = JSON.parse(
+      await get(`${b.url}/env?names=UPSTREAM,HERE,HOST,PORT,FAULTLINE_SERVICE,FAULTLINE_PRELOAD_SETTINGS,HOME,PATH`),
+    ) as Record<string, string>;
     const { UPSTREAM, ...rest } = env;
-    assert.deepEqual(rest, { HERE: workspace, HOST: '127.0.0.1', PORT: '0', FAULTLINE_SERVICE: 'b' });
+    // Candidate code sees what the manifest gives it, never Faultline's variables or the interviewer's environment.
+    assert.deepEqual(rest, {
+      HERE: workspace,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      FAULTLINE_SERVICE: null,
+      FAULTLINE_PRELOAD_SETTINGS: null,
+      HOME: null,
+      PATH: null,
+    });
     // Everyone talks through the fault proxy: clients use a's public listener, b its own edge to a.
     assert.notEqual(a.url, a.instances[0]?.url, 'the public URL is the proxy, not the process');
     assert.ok(UPSTREAM && UPSTREAM !== a.url && UPSTREAM !== a.instances[0]?.url, 'b reaches a through its own edge listener');
@@ -193,7 +204,7 @@ describe('supervisor', () => {
   });
 
   it('stop reaches grandchildren and processes stuck in a busy loop', async (t) => {
-    const { sup } = supervise(t, [service('api')]);
+    const { sup } = supervise(t, [service('api', { sandbox: { childProcess: true } })]);
     await sup.start();
     const url = sup.status()[0]!.url;
     const grandchild = Number(await get(`${url}/grandchild`));

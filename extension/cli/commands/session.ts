@@ -17,7 +17,7 @@ import type { TimelineEvent } from '../../engine/model/interview';
 import { startSession } from '../../engine/interview/session';
 
 export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--chaos MODE [--seed N]]';
+  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]';
   const { values, positionals } = args(
     argv,
     {
@@ -27,6 +27,7 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
       practice: { type: 'boolean' },
       chaos: { type: 'string' },
       seed: { type: 'string' },
+      'require-sandbox': { type: 'boolean' },
     },
     usage,
   );
@@ -85,6 +86,7 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
         stateFiles: values.state ? [values.state] : [],
         fresh: values.fresh ?? false,
         practice: values.practice ?? false,
+        requireSandbox: values['require-sandbox'] ?? process.env['FAULTLINE_REQUIRE_SANDBOX'] === '1',
         signal: abort.signal,
         onLog: (r) => io.out(printer.format(r)),
         onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),

@@ -362,6 +362,7 @@ export class ChaosController {
       cwd: workspace,
       env: { ...process.env, ...runtime.env, FAULTLINE_WORKSPACE: workspace, FAULTLINE_MODULES: install.runtimeModules, NODE_OPTIONS: '' },
       label: 'the database agent',
+      reaper: this.opts.supervisor.reaper,
       log: { service: 'db-agent', instance: 1, onRecord: (r) => this.opts.onLog?.(r) },
     });
     this.agent = agent;

@@ -14,7 +14,7 @@ import type { Install } from '../install';
 import type { Exercise } from '../manifest/schema';
 import type { TemplateContext } from '../manifest/templates';
 import type { Scorecard } from '../model/interview';
-import type { LogRecord, ServiceStatus, SessionStatus } from '../model/services';
+import type { LogRecord, SandboxReport, ServiceStatus, SessionStatus } from '../model/services';
 import { PortalLogFeed } from '../portal/logFeed';
 import { startPortal, type Portal } from '../portal/server';
 import { buildPortalView } from '../portal/view';
@@ -47,6 +47,8 @@ export interface StartSessionOptions {
   practice?: boolean;
   /** Host names the candidate portal accepts besides loopback ones (a relay that rewrites Host). */
   portalAllowHosts?: string[];
+  /** Refuse to run candidate code that the runtime does not sandbox (default: warn and record it). */
+  requireSandbox?: boolean;
   /** Where session folders go (default: FAULTLINE_HOME or ~/.faultline). */
   home?: string;
   /** Aborting stops whatever has started and makes startSession reject. */
@@ -58,9 +60,20 @@ export interface StartSessionOptions {
 
 export type RunningSession = InterviewSession;
 
-/** Timeline events for what the supervisor reports (crashes, give-ups, a stuck event loop). */
-function recordServiceEvent(timeline: Timeline, event: SupervisorEvent): void {
+/**
+ * Timeline events for what the supervisor reports (crashes, give-ups, a stuck event loop, the
+ * sandbox in force). The sandboxes of the first start go into `session.start`; a later change of
+ * one (it should not happen) gets its own event.
+ */
+function recordServiceEvent(timeline: Timeline, event: SupervisorEvent, sandboxes: Map<string, SandboxReport>, started: boolean): void {
   switch (event.type) {
+    case 'sandbox': {
+      const before = sandboxes.get(event.service);
+      sandboxes.set(event.service, event.report);
+      if (started && JSON.stringify(before) !== JSON.stringify(event.report))
+        timeline.append('sandbox', { service: event.service, ...event.report });
+      break;
+    }
     case 'crashed':
       timeline.append('service.crashed', { service: event.service, instance: event.instance, summary: event.crash.summary });
       break;
@@ -105,6 +118,8 @@ export class InterviewSession {
     private readonly diffs: DiffTracker,
     private readonly portalLogs: PortalLogFeed,
     private readonly release: () => void,
+    /** What each candidate service reported about its sandbox. */
+    private readonly sandboxes: ReadonlyMap<string, SandboxReport>,
   ) {
     this.mode = opts.practice ? 'practice' : 'interview';
     this.tokenFile = path.join(sessionDir, 'token');
@@ -136,19 +151,30 @@ export class InterviewSession {
     const portalLogs = new PortalLogFeed(exercise.services.map((s) => s.name));
     // Once the session is up, every change of a service (restart, new pid) is written to the state file.
     const up: { session?: InterviewSession } = {};
+    const sandboxes = new Map<string, SandboxReport>();
+    const warned = new Set<string>();
     const supervisor = new Supervisor({
       install: opts.install,
       exercise,
       workspace,
       sessionDir,
       runtime,
+      ...(opts.requireSandbox ? { requireSandbox: true } : {}),
       onLog: (record) => {
         opts.onLog?.(record);
         portalLogs.push(record);
       },
       onEvent: (event) => {
         opts.onEvent?.(event);
-        recordServiceEvent(timeline, event);
+        recordServiceEvent(timeline, event, sandboxes, up.session !== undefined);
+        if (event.type === 'sandbox' && !event.report.enforced && !warned.has(event.service)) {
+          warned.add(event.service);
+          opts.onProgress?.(
+            `WARNING: ${event.service} runs candidate code WITHOUT a sandbox (${event.report.detail}); it can read your files and ` +
+              'run programs as you. Use a Node.js that enforces --permission (22.13+): --node / FAULTLINE_NODE or faultline.nodePath; ' +
+              '--require-sandbox (faultline.requireSandbox) refuses to start instead.',
+          );
+        }
         if (event.type !== 'starting') up.session?.changed();
       },
     });
@@ -175,6 +201,7 @@ export class InterviewSession {
       diffs,
       portalLogs,
       release,
+      sandboxes,
     );
     try {
       await created.bringUp();
@@ -196,6 +223,16 @@ export class InterviewSession {
         const db = path.resolve(workspace, s.database.path);
         for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(db + suffix, { force: true });
       }
+    }
+    for (const s of exercise.services) {
+      const w = s.role === 'candidate' ? s.sandbox : undefined;
+      const widened = [
+        ...(w?.childProcess ? ['may start child processes'] : []),
+        ...(w?.worker ? ['may start worker threads'] : []),
+        ...(w?.read?.length ? [`may also read ${w.read.join(', ')}`] : []),
+        ...(w?.write?.length ? [`may also write ${w.write.join(', ')}`] : []),
+      ];
+      if (widened.length > 0) opts.onProgress?.(`the manifest widens ${s.name}'s sandbox: it ${widened.join(', ')}`);
     }
     const leftovers = await chaos.recoverLeftovers();
     if (leftovers) {
@@ -239,6 +276,7 @@ export class InterviewSession {
       pid: process.pid,
       runtime: this.runtime.version,
       services: state.services,
+      sandbox: Object.fromEntries(this.sandboxes),
     });
     void this.diffs.check();
     this.diffs.start(DIFF_INTERVAL_MS);

@@ -127,7 +127,12 @@ async function runVariant(opts: TestExerciseOptions, runtime: Runtime, variant: 
   opts.onProgress?.(`${variant}: scaffolding`);
   await createWorkspace({ install: opts.install, exercise: opts.exercise, dir, solution: variant === 'starter' ? undefined : variant });
   opts.onProgress?.(`${variant}: its own tests`);
-  const tests = await runCandidateTests({ workspace: dir, modules: opts.install.runtimeModules, runtime }).catch((err: unknown) => ({
+  const tests = await runCandidateTests({
+    workspace: dir,
+    modules: opts.install.runtimeModules,
+    preload: path.join(opts.install.serversDir, 'preload.js'),
+    runtime,
+  }).catch((err: unknown) => ({
     error: errorMessage(err),
   }));
   opts.onProgress?.(`${variant}: services and the rubric`);

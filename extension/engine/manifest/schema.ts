@@ -76,9 +76,27 @@ export const Service = Type.Object(
     database: Type.Optional(
       Type.Object(
         {
-          path: RelativePath('SQLite file of this service, relative to the workspace (passed as DATABASE_PATH).'),
+          path: RelativePath('SQLite file of this service, relative to the workspace (passed as DATABASE_PATH), under "data/".'),
         },
         { additionalProperties: false },
+      ),
+    ),
+    sandbox: Type.Optional(
+      Type.Object(
+        {
+          childProcess: Type.Optional(
+            Type.Boolean({ description: 'Let the service start child processes (they run with its permissions).' }),
+          ),
+          worker: Type.Optional(Type.Boolean({ description: 'Let the service start worker threads.' })),
+          read: Type.Optional(Type.Array(RelativePath('A workspace path it may read besides the workspace (rarely needed).'))),
+          write: Type.Optional(Type.Array(RelativePath('A workspace path it may write besides "data/".'))),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Widens the sandbox candidate services run in (by default: read the workspace, write "data/", no child processes, no workers). ' +
+            'Shown to the interviewer when the session starts. Bundled services are not sandboxed.',
+        },
       ),
     ),
   },

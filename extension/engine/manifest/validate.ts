@@ -327,8 +327,22 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
       }
     }
     if (s.role === 'candidate') {
-      const entry = path.join(dir, m.starter, s.cwd ?? '.', s.entry);
-      if (!fs.existsSync(entry)) error(['services', i, 'entry'], `entry file not found in the starter: ${path.relative(dir, entry)}`);
+      const starterDir = path.resolve(dir, m.starter);
+      const entry = path.resolve(starterDir, s.cwd ?? '.', s.entry);
+      if (!entry.startsWith(starterDir + path.sep))
+        error(['services', i, 'entry'], `entry must be a file of the starter (the candidate's code), not ${s.entry}`);
+      else if (!fs.existsSync(entry)) error(['services', i, 'entry'], `entry file not found in the starter: ${path.relative(dir, entry)}`);
+      // Candidate code is sandboxed: it writes only data/ (or what the manifest widens) and never sees the session folder.
+      const writable = ['data', ...(s.sandbox?.write ?? [])].map((w) => path.posix.normalize(w).replace(/\/+$/, ''));
+      const db = s.database?.path;
+      if (db !== undefined && !writable.some((w) => path.posix.normalize(db).startsWith(`${w}/`)))
+        error(['services', i, 'database', 'path'], `the database must be under "data/" (candidate code may write only there), not ${db}`);
+      for (const [name, value] of Object.entries(s.env ?? {})) {
+        if (value.includes('${session}'))
+          error(['services', i, 'env', name], '${session} names the session folder, which candidate code must never see');
+      }
+    } else if (s.sandbox !== undefined) {
+      warning(['services', i, 'sandbox'], 'bundled services are Faultline\'s own code and are not sandboxed: "sandbox" has no effect');
     }
   });
 

@@ -45,6 +45,16 @@ export const CrashReportSchema = Type.Object({
 });
 export type CrashReport = Static<typeof CrashReportSchema>;
 
+/** What a process running candidate code reported about its sandbox at boot (see extension/engine/process/sandbox.ts). */
+export const SandboxReportSchema = Type.Object({
+  /** The permission model is on, and a read outside the allowed folders was refused. */
+  enforced: Type.Boolean(),
+  detail: Type.String(),
+  childProcess: Type.Boolean(),
+  worker: Type.Boolean(),
+});
+export type SandboxReport = Static<typeof SandboxReportSchema>;
+
 export const InstanceStateSchema = Type.Union([
   Type.Literal('stopped'),
   Type.Literal('starting'),
@@ -66,6 +76,8 @@ export const InstanceStatusSchema = Type.Object({
   lastCrash: Type.Optional(CrashReportSchema),
   /** The process runs but its event loop does not answer (busy loop, breakpoint, paused). */
   unresponsive: Type.Optional(Type.Object({ since: Type.Number(), detail: Type.String() })),
+  /** Candidate code: the sandbox this process reported at boot. */
+  sandbox: Type.Optional(SandboxReportSchema),
 });
 export type InstanceStatus = Static<typeof InstanceStatusSchema>;
 

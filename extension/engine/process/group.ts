@@ -10,6 +10,7 @@ import { LogStreamParser } from '../logs';
 import type { IpcTable } from '../model/ipc';
 import type { LogRecord } from '../model/services';
 import { IpcClient } from '../protocol/ipc';
+import type { Reaper } from './reaper';
 
 export interface ProcessSpec {
   execPath: string;
@@ -20,6 +21,10 @@ export interface ProcessSpec {
   label: string;
   /** Its output, one log record per line (levels parsed), under this service name. */
   log?: { service: string; instance: number; onRecord: (record: LogRecord) => void };
+  /** A pipe on fd 4 for the preload's crash report (FAULTLINE_CRASH_FD=4 is set). */
+  crashPipe?: boolean;
+  /** Kills the group if the process that started it dies (see reaper.ts). */
+  reaper?: Reaper;
 }
 
 export interface ExitInfo {
@@ -37,12 +42,13 @@ export class ChildGroup<T extends IpcTable = IpcTable> {
   /** Resolves once the process is gone (or could not start), with how it ended. */
   readonly exited: Promise<ExitInfo>;
   private ended: ExitInfo | undefined;
+  private crash = '';
 
   constructor(readonly spec: ProcessSpec) {
     const child = spawn(spec.execPath, spec.args, {
       cwd: spec.cwd,
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: spec.crashPipe ? { ...spec.env, FAULTLINE_CRASH_FD: '4' } : spec.env,
+      stdio: spec.crashPipe ? ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] : ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: !isWindows, // its own process group: signals reach its children too
       windowsHide: true,
     });
@@ -53,6 +59,12 @@ export class ChildGroup<T extends IpcTable = IpcTable> {
     const err = log ? new LogStreamParser(log.service, log.instance, 'stderr', log.onRecord) : undefined;
     child.stdout?.setEncoding('utf8').on('data', (d: string) => out?.push(d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => err?.push(d));
+    const crashStream = spec.crashPipe ? (child.stdio[4] as NodeJS.ReadableStream | null | undefined) : undefined;
+    crashStream?.setEncoding('utf8');
+    crashStream?.on('data', (d: string) => {
+      if (this.crash.length < 200_000) this.crash += d;
+    });
+    spec.reaper?.add(child.pid);
     this.exited = new Promise<ExitInfo>((resolve) => {
       let spawnError: Error | undefined;
       child.on('error', (e) => {
@@ -62,10 +74,24 @@ export class ChildGroup<T extends IpcTable = IpcTable> {
       child.on('close', (code, signal) => {
         out?.end();
         err?.end();
+        // Leftovers of the group (grandchildren) die with their leader; then nothing is left to reap.
+        signalGroup(child, 'SIGKILL');
+        spec.reaper?.remove(child.pid);
         const failed = spawnError !== undefined && code === null && signal === null;
         resolve((this.ended = { code: failed ? -1 : code, signal, ...(spawnError ? { spawnError } : {}) }));
       });
     });
+  }
+
+  /** The last crash report the process wrote to its crash pipe (JSON), if any. */
+  crashReport(): unknown {
+    const line = this.crash.trim().split('\n').pop();
+    if (!line) return undefined;
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      return undefined;
+    }
   }
 
   get pid(): number | undefined {

@@ -102,11 +102,3 @@ export function sandboxEnv(opts: {
   }
   return { ...env, ...opts.runtimeEnv, TMPDIR: opts.tmpDir, TEMP: opts.tmpDir, TMP: opts.tmpDir, ...opts.set };
 }
-
-/** What a sandboxed process reported about itself at boot. */
-export interface SandboxReport {
-  /** The permission model is on and a read outside the allowed folders was refused. */
-  enforced: boolean;
-  /** Why not, or what was checked. */
-  detail: string;
-}

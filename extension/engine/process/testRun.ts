@@ -11,12 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FaultlineError } from '../errors';
 import type { CandidateTestRun, ProgramRun } from '../model/interview';
+import { DATA_DIR, sandboxArgs, sandboxEnv, sandboxPolicy } from './sandbox';
 
 export interface TestRunOptions {
   workspace: string;
   /** Faultline's own node_modules, used when the workspace has none. */
   modules: string;
-  runtime: { execPath: string; env: Record<string, string> };
+  /** The service preload: its sandbox guards apply to the candidate's tests and programs too. */
+  preload: string;
+  runtime: { execPath: string; env: Record<string, string>; version: string };
   /** Workspace-relative files to replace in the copy (a known-broken variant). */
   replace?: Record<string, string>;
   /** Test files or globs (default: every test/**\/*.test.ts). */
@@ -41,7 +44,7 @@ function copyTree(src: string, dest: string, top = true): void {
 /** A scratch copy of the workspace (dependencies linked, some files replaced), removed after `use`. */
 async function inScratchCopy<T>(
   o: Pick<TestRunOptions, 'workspace' | 'modules' | 'replace'>,
-  use: (dir: string) => Promise<T>,
+  use: (dir: string, modules: string) => Promise<T>,
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-run-'));
   try {
@@ -54,7 +57,7 @@ async function inScratchCopy<T>(
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, content);
     }
-    return await use(dir);
+    return await use(dir, modules);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -69,40 +72,68 @@ export interface ProgramRunOptions extends Omit<TestRunOptions, 'files'> {
   env?: Record<string, string>;
 }
 
-/** Runs one of the candidate's programs (`node -r sucrase/register/ts <entry> …args`) in a scratch copy. */
-export function runCandidateProgram(o: ProgramRunOptions): Promise<ProgramRun> {
-  const timeoutMs = o.timeoutMs ?? 60_000;
-  return inScratchCopy(o, async (dir) => {
-    const out = path.join(dir, '.faultline-out');
-    fs.mkdirSync(out);
-    const args = (o.args ?? []).map((a) => a.split('{out}').join(out));
-    const env: NodeJS.ProcessEnv = { ...process.env, ...o.runtime.env, NO_COLOR: '1', ...o.env };
-    delete env['NODE_OPTIONS'];
-    for (const k of Object.keys(env)) if (k.startsWith('FAULTLINE_')) delete env[k];
-    const started = performance.now();
-    const result = await new Promise<Omit<ProgramRun, 'outputs' | 'ms'>>((resolve) => {
-      const child = spawn(o.runtime.execPath, ['-r', 'sucrase/register/ts', o.entry, ...args], {
-        cwd: dir,
-        env,
-        detached: process.platform !== 'win32',
-      });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const timer = setTimeout(() => {
+/** How candidate code runs in a scratch copy: sandboxed (reads the copy, writes its data/ and `write`). */
+function sandboxed(o: TestRunOptions, dir: string, modules: string, write: string[] = []) {
+  const tmp = path.join(dir, DATA_DIR, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  const policy = sandboxPolicy({
+    workspace: dir,
+    runtimeModules: o.modules,
+    preload: o.preload,
+    extraRead: [fs.realpathSync(modules)],
+    extraWrite: write,
+  });
+  return {
+    args: [...sandboxArgs(policy, o.runtime.version), '--require', o.preload, '-r', 'sucrase/register/ts'],
+    env: (extra: Record<string, string> = {}) => sandboxEnv({ runtimeEnv: o.runtime.env, tmpDir: tmp, set: { NO_COLOR: '1', ...extra } }),
+  };
+}
+
+/** Spawns in its own process group; resolves with everything it printed, killed (group) at the deadline. */
+function runToEnd(
+  execPath: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; deadline: number },
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(execPath, args, { cwd: opts.cwd, env: opts.env, detached: process.platform !== 'win32' });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(
+      () => {
         timedOut = true;
         try {
           process.kill(-(child.pid ?? 0), 'SIGKILL');
         } catch {
           child.kill('SIGKILL');
         }
-      }, timeoutMs);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, timedOut, stdout: stdout.slice(-100_000), stderr: stderr.slice(-100_000) });
-      });
+      },
+      Math.max(0, opts.deadline - Date.now()),
+    );
+    child.on('error', (err) => (stderr += `cannot run ${execPath}: ${err.message}\n`));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: stdout.slice(-100_000), stderr: stderr.slice(-100_000), timedOut });
+    });
+  });
+}
+
+/** Runs one of the candidate's programs (`node -r sucrase/register/ts <entry> …args`) in a scratch copy. */
+export function runCandidateProgram(o: ProgramRunOptions): Promise<ProgramRun> {
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  return inScratchCopy(o, async (dir, modules) => {
+    const out = path.join(dir, '.faultline-out');
+    fs.mkdirSync(out);
+    const args = (o.args ?? []).map((a) => a.split('{out}').join(out));
+    const box = sandboxed(o, dir, modules, [out]);
+    const started = performance.now();
+    const result = await runToEnd(o.runtime.execPath, [...box.args, o.entry, ...args], {
+      cwd: dir,
+      env: box.env(o.env),
+      deadline: Date.now() + timeoutMs,
     });
     const outputs: Record<string, string> = {};
     for (const name of fs.readdirSync(out)) {
@@ -116,45 +147,41 @@ export function runCandidateProgram(o: ProgramRunOptions): Promise<ProgramRun> {
 /** Runs the suite in a scratch copy; parses the TAP report. A suite that hangs is killed at `timeoutMs`. */
 export function runCandidateTests(o: TestRunOptions): Promise<CandidateTestRun> {
   const timeoutMs = o.timeoutMs ?? 120_000;
-  return inScratchCopy(o, async (dir) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...o.runtime.env,
-      NO_COLOR: '1',
-      PATH: `${path.dirname(o.runtime.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
-    };
-    delete env['NODE_TEST_CONTEXT'];
-    delete env['NODE_OPTIONS'];
-    for (const k of Object.keys(env)) if (k.startsWith('FAULTLINE_')) delete env[k];
-    const files = o.files ?? ['test/**/*.test.ts'];
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn(o.runtime.execPath, ['-r', 'sucrase/register/ts', '--test', '--test-reporter=tap', ...files], {
-        cwd: dir,
-        env,
-        detached: process.platform !== 'win32',
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
+  return inScratchCopy(o, async (dir, modules) => {
+    const files = testFiles(dir, o.files ?? ['test/**/*.test.ts']);
+    if (files.length === 0) return { passed: 0, failed: 0, todo: 0, failures: [], output: '# faultline: no test files\n' };
+    // One sandboxed process per test file, as `node --test` isolates them: the runner itself (which
+    // would need to spawn) stays outside the sandbox.
+    const box = sandboxed(o, dir, modules);
+    const deadline = Date.now() + timeoutMs;
+    const outputs = new Map<string, string>();
+    const queue = [...files];
+    await Promise.all(
+      Array.from({ length: Math.min(files.length, Math.max(1, os.availableParallelism())) }, async () => {
+        for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+          const r = await runToEnd(o.runtime.execPath, [...box.args, '--test-reporter=tap', file], { cwd: dir, env: box.env(), deadline });
+          const late = r.timedOut ? `\n# faultline: the test suite did not finish within ${timeoutMs} ms\n` : '';
+          outputs.set(file, `# file: ${file}\n${r.stdout}${r.stderr}${late}`);
         }
-        out += `\n# faultline: the test suite did not finish within ${timeoutMs} ms\n`;
-      }, timeoutMs);
-      child.on('close', () => {
-        clearTimeout(timer);
-        resolve(out);
-      });
-    });
-    return parseTap(output);
+      }),
+    );
+    return parseTap(files.map((f) => outputs.get(f) ?? '').join('\n'));
   });
 }
 
+/** Test files matching the patterns (`test/**\/*.test.ts`, or plain paths), sorted. */
+function testFiles(dir: string, patterns: string[]): string[] {
+  const all = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => !f.startsWith('node_modules/') && !f.includes('/node_modules/'));
+  const matches = (f: string, p: string) => (p.includes('*') ? path.posix.matchesGlob(f, p) : f === path.posix.normalize(p));
+  return all.filter((f) => patterns.some((p) => matches(f, p)) && fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+/** Totals of one or more TAP reports (one per test file), and the names of failed tests. */
 export function parseTap(output: string): CandidateTestRun {
-  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
+  const count = (name: string) => [...output.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
   const lines = output.split('\n');
   const failures: string[] = [];
   lines.forEach((line, i) => {

@@ -81,7 +81,8 @@ function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<t
     exerciseDir: ctx.exerciseDir,
     workspace,
     modules: install.runtimeModules,
-    runtime: { execPath: runtime.execPath, env: runtime.env },
+    runtime: { execPath: runtime.execPath, env: runtime.env, version: runtime.version },
+    preload: path.join(install.serversDir, 'preload.js'),
     services: Object.fromEntries(
       ctx.supervisor.status().map((s) => [s.name, { url: s.url, ...(s.database ? { database: s.database } : {}) }]),
     ),
@@ -93,6 +94,7 @@ function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<t
     cwd: ctx.exerciseDir,
     env: { ...process.env, ...runtime.env, FAULTLINE_CHECK_RUN: JSON.stringify(config), NODE_OPTIONS: '' },
     label: 'the check runner',
+    reaper: ctx.supervisor.reaper,
     log: { service: 'checks', instance: 1, onRecord: (r) => ctx.onLog?.(r) },
   });
 }

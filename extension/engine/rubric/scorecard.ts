@@ -11,8 +11,19 @@ import type { ItemScore, Score, Scorecard, TimelineEvent } from '../model/interv
 /** One line per timeline event that matters to a reader (not every service restart detail). */
 export function describeEvent(e: TimelineEvent): string | null {
   switch (e.type) {
-    case 'session.start':
-      return `Session started (${str(e['mode'] ?? 'interview')})`;
+    case 'session.start': {
+      const sandboxes = Object.entries((e['sandbox'] ?? {}) as Record<string, { enforced?: boolean; detail?: string }>);
+      const open = sandboxes.filter(([, r]) => r.enforced !== true);
+      const sandbox =
+        sandboxes.length === 0
+          ? ''
+          : open.length === 0
+            ? ', candidate code sandboxed'
+            : `, candidate code NOT sandboxed (${open.map(([s, r]) => `${s}: ${r.detail ?? '?'}`).join('; ')})`;
+      return `Session started (${str(e['mode'] ?? 'interview')}${sandbox})`;
+    }
+    case 'sandbox':
+      return `Sandbox of ${str(e['service'])} ${e['enforced'] ? 'enforced' : `NOT enforced: ${str(e['detail'])}`}`;
     case 'session.stop':
       return 'Session stopped';
     case 'chaos.activate':

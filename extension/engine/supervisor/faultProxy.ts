@@ -10,6 +10,7 @@ import type { Install } from '../install';
 import type { LogRecord } from '../model/services';
 import { newToken } from '../protocol/rpc';
 import type { Runtime } from '../runtime';
+import type { Reaper } from '../process/reaper';
 import { ProxyLink } from './proxyLink';
 import { Slot, type RestartPolicy, type SupervisorEvent } from './slot';
 
@@ -25,6 +26,7 @@ export interface FaultProxyOptions {
   onLog: (record: LogRecord) => void;
   emit: (event: SupervisorEvent) => void;
   stopped: () => boolean;
+  reaper: Reaper;
 }
 
 export class FaultProxyProcess {
@@ -49,7 +51,6 @@ export class FaultProxyProcess {
 
   private spec(port: number | undefined) {
     const { install, runtime, sessionDir, preload } = this.opts;
-    const crashFile = path.join(sessionDir, 'run', `${NAME}.crash.json`);
     return {
       service: NAME,
       instance: 1,
@@ -61,14 +62,13 @@ export class FaultProxyProcess {
         ...runtime.env,
         NODE_OPTIONS: '',
         PORT: String(port ?? 0),
-        FAULTLINE_CRASH_FILE: crashFile,
         FAULTLINE_PROXY_TOKEN: this.token,
       },
       port: port ?? 0,
       healthPath: '/v1/health',
       probeTimeoutMs: 1000,
       startupTimeoutMs: 15_000,
-      crashFile,
+      reaper: this.opts.reaper,
       workspace: sessionDir,
     };
   }

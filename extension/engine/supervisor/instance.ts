@@ -2,15 +2,14 @@
  * One running process of one service: spawn, readiness, crash diagnosis, stop.
  * Restart policy lives in the supervisor; this class only runs a process once per `start()`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Ring } from '../logs';
 import type { PreloadIpc } from '../model/ipc';
 import { ChildGroup, type ExitInfo } from '../process/group';
+import type { Reaper } from '../process/reaper';
 import { IpcTimeout, type IpcParams, type IpcResult } from '../protocol/ipc';
 import { probe } from './probe';
-import type { CrashReport, InstanceState, LogRecord } from '../model/services';
+import type { CrashReport, InstanceState, LogRecord, SandboxReport } from '../model/services';
 
 export interface SpawnSpec {
   service: string;
@@ -24,7 +23,8 @@ export interface SpawnSpec {
   healthPath: string;
   probeTimeoutMs: number;
   startupTimeoutMs: number;
-  crashFile: string;
+  /** Kills the process group if the supervisor dies (all instances of a session share one). */
+  reaper?: Reaper;
   workspace: string;
 }
 
@@ -41,9 +41,9 @@ export class ServiceInstance {
   unresponsive: { since: number; detail: string } | undefined;
   readonly logs = new Ring<LogRecord>(400);
   private readonly stderrTail = new Ring<string>(30);
+  /** What the process reported about its sandbox at boot (every process running candidate code does). */
+  sandbox: SandboxReport | undefined;
   private group: ChildGroup<typeof PreloadIpc> | undefined;
-  /** While the process is paused (SIGSTOP) its own orphan watchdog cannot run; this one does. */
-  private guardian: ChildProcess | undefined;
   private stopping = false;
 
   constructor(
@@ -64,11 +64,7 @@ export class ServiceInstance {
     this.state = 'starting';
     this.port = spec.port;
     this.stderrTail.clear();
-    try {
-      fs.rmSync(spec.crashFile, { force: true });
-    } catch {
-      // ignore
-    }
+    this.sandbox = undefined;
     this.startedAt = Date.now();
     this.healthyAt = 0;
     this.unresponsive = undefined;
@@ -78,6 +74,8 @@ export class ServiceInstance {
       cwd: spec.cwd,
       env: spec.env,
       label: `${spec.service}${spec.instance > 1 ? `#${spec.instance}` : ''}`,
+      crashPipe: true,
+      ...(spec.reaper ? { reaper: spec.reaper } : {}),
       log: {
         service: spec.service,
         instance: spec.instance,
@@ -95,18 +93,26 @@ export class ServiceInstance {
         if (m && m.type === 'faultline:listening' && typeof m.port === 'number') {
           if (spec.port === 0 || m.port === spec.port) resolve(m.port);
         }
+        if (m && m.type === 'faultline:sandbox') {
+          const { enforced, detail, childProcess, worker } = msg as SandboxReport;
+          this.sandbox = {
+            enforced: enforced === true,
+            detail: String(detail),
+            childProcess: childProcess === true,
+            worker: worker === true,
+          };
+        }
       });
     });
     const wasStopping = () => this.stopping;
     const exited = group.exited.then((exit) => {
       if (this.group === group) this.group = undefined;
-      this.dismissGuardian();
       if (exit.spawnError && group.pid === undefined) this.stderrTail.push(`cannot start ${spec.execPath}: ${exit.spawnError.message}`);
       if (wasStopping()) {
         this.state = 'stopped';
         return;
       }
-      const crash = this.diagnose(exit);
+      const crash = this.diagnose(exit, group.crashReport());
       this.lastCrash = crash;
       if (this.state === 'healthy') {
         this.state = 'crashed';
@@ -159,7 +165,6 @@ export class ServiceInstance {
     this.stopping = true;
     this.state = 'stopping';
     await group.stop(graceMs);
-    this.dismissGuardian();
     this.state = 'stopped';
   }
 
@@ -183,40 +188,11 @@ export class ServiceInstance {
     }
   }
 
-  /** Send a signal to the whole process group (for chaos: pause/resume/kill). */
+  /** Send a signal to the whole process group (for chaos: pause/resume/kill). A paused group is still reaped if we die. */
   signal(sig: NodeJS.Signals): boolean {
     const group = this.group;
     if (!group?.running) return false;
-    if (sig === 'SIGSTOP') this.guard(group.child);
-    const sent = group.signal(sig);
-    if (sig === 'SIGCONT' || sig === 'SIGKILL') this.dismissGuardian(); // others stay pending while stopped
-    return sent;
-  }
-
-  /**
-   * A stopped process runs nothing, its orphan watchdog included, so a supervisor killed while a
-   * service is paused would leave it behind. A tiny detached guardian holds a pipe to us: when the
-   * pipe closes without a dismissal (we died), it kills the paused process group.
-   */
-  private guard(child: ChildProcess): void {
-    if (this.guardian || child.pid === undefined || process.platform === 'win32') return;
-    const script =
-      "const g=Number(process.argv[1]);process.stdin.on('close',()=>{try{process.kill(-g,'SIGKILL')}catch{}process.exit(0)}).resume();";
-    const guardian = spawn(this.spec.execPath, ['-e', script, String(child.pid)], {
-      env: { ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['pipe', 'ignore', 'ignore'],
-      detached: true, // survives our process group's signals (a closed terminal, Ctrl-C)
-      windowsHide: true,
-    });
-    guardian.on('error', () => undefined);
-    guardian.unref();
-    (guardian.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    this.guardian = guardian;
-  }
-
-  private dismissGuardian(): void {
-    this.guardian?.kill('SIGKILL'); // killed, it never sees the pipe close
-    this.guardian = undefined;
+    return group.signal(sig);
   }
 
   private record(r: LogRecord): void {
@@ -224,7 +200,7 @@ export class ServiceInstance {
     this.onLog(r);
   }
 
-  private diagnose(exit: ExitInfo): CrashReport {
+  private diagnose(exit: ExitInfo, written: unknown): CrashReport {
     const spec = this.spec;
     const duringStartup = this.healthyAt === 0;
     const report: CrashReport = {
@@ -235,13 +211,17 @@ export class ServiceInstance {
       stderrTail: this.stderrTail.tail(20),
       summary: '',
     };
-    try {
-      const raw = JSON.parse(fs.readFileSync(spec.crashFile, 'utf8')) as { name: string; message: string; code?: string; stack: string };
-      report.exception = { name: raw.name, message: raw.message, stack: raw.stack, ...(raw.code ? { code: raw.code } : {}) };
+    const raw = written as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown } | undefined;
+    if (raw && typeof raw.name === 'string' && typeof raw.message === 'string' && typeof raw.stack === 'string') {
+      // (No report: killed, exited on purpose, or the preload did not load.)
+      report.exception = {
+        name: raw.name,
+        message: raw.message,
+        stack: raw.stack,
+        ...(typeof raw.code === 'string' ? { code: raw.code } : {}),
+      };
       const location = firstWorkspaceFrame(raw.stack, spec.workspace);
       if (location) report.location = location;
-    } catch {
-      // no crash file: killed, exited on purpose, or the preload did not load
     }
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? 'unknown'}`;
     const when = duringStartup ? ' during start-up' : ` after ${Math.round(report.uptimeMs / 1000)} s`;

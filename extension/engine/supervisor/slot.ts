@@ -5,7 +5,7 @@
  */
 import { FaultlineError } from '../errors';
 import type { LogRecord } from '../model/services';
-import type { CrashReport } from '../model/services';
+import type { CrashReport, SandboxReport } from '../model/services';
 import { ServiceInstance, type SpawnSpec, type StartOutcome } from './instance';
 
 export interface RestartPolicy {
@@ -25,7 +25,9 @@ export type SupervisorEvent =
   | { type: 'failed'; service: string; instance: number; reason: string; crash?: CrashReport }
   | { type: 'stopped'; service: string; instance: number }
   | { type: 'unresponsive'; service: string; instance: number; detail: string }
-  | { type: 'responsive'; service: string; instance: number; afterMs: number };
+  | { type: 'responsive'; service: string; instance: number; afterMs: number }
+  /** A process running candidate code reported its sandbox (after each healthy start). */
+  | { type: 'sandbox'; service: string; instance: number; report: SandboxReport };
 
 export interface SlotHooks {
   policy: RestartPolicy;

@@ -12,6 +12,8 @@ import type { Install } from '../install';
 import type { Exercise, Service } from '../manifest/schema';
 import { renderTemplate, type TemplateContext } from '../manifest/templates';
 import type { Runtime } from '../runtime';
+import { Reaper } from '../process/reaper';
+import { DATA_DIR, sandboxArgs, sandboxEnv, sandboxPolicy } from '../process/sandbox';
 import type { SpawnSpec, StartOutcome } from './instance';
 import { FaultProxyProcess } from './faultProxy';
 import type { ProxyLink } from './proxyLink';
@@ -39,6 +41,8 @@ export interface SupervisorOptions {
    * `timeoutMs` is reported unresponsive (and responsive again when it answers). `false`: off.
    */
   liveness?: { intervalMs: number; timeoutMs: number } | false;
+  /** Refuse to run candidate code when the runtime does not enforce the sandbox. */
+  requireSandbox?: boolean;
 }
 
 export const DEFAULT_LIVENESS = { intervalMs: 5000, timeoutMs: 2000 };
@@ -66,6 +70,8 @@ export class Supervisor {
   private stopped = false;
   private readonly preload: string;
   private readonly faultProxy: FaultProxyProcess;
+  /** Kills every process group of this session if the process running it dies (even by SIGKILL). */
+  readonly reaper: Reaper;
   /** Settings the preload applies in each process of a service (chaos: db latency, clock skew). */
   private readonly preloadSettings = new Map<string, Record<string, unknown>>();
   private readonly crashLoops = new Map<string, number>();
@@ -75,6 +81,7 @@ export class Supervisor {
   constructor(private readonly opts: SupervisorOptions) {
     this.policy = { ...DEFAULT_RESTART, ...opts.restart };
     this.preload = path.join(opts.install.serversDir, 'preload.js');
+    this.reaper = new Reaper(opts.runtime.execPath);
     this.faultProxy = new FaultProxyProcess({
       install: opts.install,
       runtime: opts.runtime,
@@ -84,6 +91,7 @@ export class Supervisor {
       onLog: (r) => this.opts.onLog?.(r),
       emit: (e) => this.emit(e),
       stopped: () => this.stopped,
+      reaper: this.reaper,
     });
   }
 
@@ -159,6 +167,7 @@ export class Supervisor {
       await Promise.all(wave.flatMap((s) => (this.slots.get(s.name) ?? []).map((slot) => slot.stop(graceMs))));
     }
     await this.faultProxy.stop(graceMs);
+    this.reaper.close();
   }
 
   /** Restart one service (all replicas) on request, e.g. after the candidate changed code. */
@@ -181,6 +190,7 @@ export class Supervisor {
         restarts: slot.restarts,
         ...(slot.instance.lastCrash ? { lastCrash: slot.instance.lastCrash } : {}),
         ...(slot.instance.unresponsive && slot.instance.state === 'healthy' ? { unresponsive: slot.instance.unresponsive } : {}),
+        ...(s.role === 'candidate' && slot.instance.sandbox ? { sandbox: slot.instance.sandbox } : {}),
       }));
       const status: ServiceStatus = {
         name: s.name,
@@ -362,7 +372,7 @@ export class Supervisor {
   }
 
   private buildSpec(service: Service, n: number, port?: number): SpawnSpec {
-    const { install, runtime, workspace, sessionDir } = this.opts;
+    const { install, runtime, workspace } = this.opts;
     const cwd = path.resolve(workspace, service.cwd ?? '.');
     const entry = service.role === 'candidate' ? path.resolve(cwd, service.entry) : path.join(install.serversDir, `${service.entry}.js`);
     if (!fs.existsSync(entry)) {
@@ -375,38 +385,52 @@ export class Supervisor {
     const basePort = service.port ?? 0;
     const requested = port ?? (basePort === 0 ? 0 : basePort + (n - 1));
     const ctx = this.templateContext(service);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith('FAULTLINE_') && k !== 'NODE_OPTIONS') env[k] = v;
-    }
-    const crashFile = path.join(sessionDir, 'run', `${service.name}-${n}.crash.json`);
-    Object.assign(env, runtime.env, {
+    const own: Record<string, string> = {
       PORT: String(requested),
       HOST: '127.0.0.1',
       NODE_ENV: 'development',
-      FAULTLINE_SERVICE: service.name,
-      FAULTLINE_INSTANCE: String(n),
-      FAULTLINE_CRASH_FILE: crashFile,
       FAULTLINE_PRELOAD_SETTINGS: JSON.stringify(this.preloadSettings.get(service.name) ?? {}),
-    });
+    };
     if (service.database) {
       const db = path.resolve(workspace, service.database.path);
       fs.mkdirSync(path.dirname(db), { recursive: true });
-      env['DATABASE_PATH'] = db;
+      own['DATABASE_PATH'] = db;
     }
-    for (const [k, v] of Object.entries(service.env ?? {})) env[k] = renderTemplate(v, ctx);
+    for (const [k, v] of Object.entries(service.env ?? {})) own[k] = renderTemplate(v, ctx);
+    let env: Record<string, string>;
+    let sandbox: string[] = [];
+    if (service.role === 'candidate') {
+      // Candidate code: sandboxed, with an environment built from an allow-list (process/sandbox.ts).
+      const tmp = path.join(workspace, DATA_DIR, 'tmp');
+      fs.mkdirSync(tmp, { recursive: true });
+      const policy = sandboxPolicy({
+        workspace,
+        runtimeModules: install.runtimeModules,
+        preload: this.preload,
+        widen: service.sandbox,
+      });
+      sandbox = sandboxArgs(policy, runtime.version);
+      env = sandboxEnv({ runtimeEnv: runtime.env, tmpDir: tmp, set: own });
+    } else {
+      // Faultline's own servers: the interviewer's environment (less Faultline's own variables), their replica number.
+      env = {};
+      for (const [k, v] of Object.entries(process.env)) {
+        if (v !== undefined && !k.startsWith('FAULTLINE_') && k !== 'NODE_OPTIONS') env[k] = v;
+      }
+      Object.assign(env, runtime.env, own, { FAULTLINE_SERVICE: service.name, FAULTLINE_INSTANCE: String(n) });
+    }
     return {
       service: service.name,
       instance: n,
       execPath: runtime.execPath,
-      args: ['--require', this.preload, ...(service.nodeArgs ?? []), entry, ...(service.args ?? [])],
+      args: [...sandbox, '--require', this.preload, ...(service.nodeArgs ?? []), entry, ...(service.args ?? [])],
       cwd,
       env,
       port: requested,
       healthPath: service.health.path,
       probeTimeoutMs: service.health.timeoutMs ?? 1000,
       startupTimeoutMs: service.health.startupTimeoutMs ?? 30_000,
-      crashFile,
+      reaper: this.reaper,
       workspace,
     };
   }
@@ -437,7 +461,7 @@ export class Supervisor {
         return outcome.ok ? undefined : this.startFailure(service, slot, outcome);
       }),
     );
-    const failure = failures.find((f) => f !== undefined);
+    const failure = failures.find((f) => f !== undefined) ?? (await this.sandboxFailure(service, slots));
     if (failure) return failure;
     this.startMonitor();
     try {
@@ -462,8 +486,24 @@ export class Supervisor {
     });
   }
 
+  /** With `requireSandbox`, candidate code the runtime does not sandbox is stopped, with why and what to do. */
+  private async sandboxFailure(service: Service, slots: Slot[]): Promise<FaultlineError | undefined> {
+    if (!this.opts.requireSandbox || service.role !== 'candidate') return undefined;
+    const open = slots.find((s) => s.instance.sandbox?.enforced !== true);
+    if (!open) return undefined;
+    for (const s of slots) await s.stop(1000);
+    return new FaultlineError(
+      'runtime-unavailable',
+      `${service.name} would run unsandboxed: ${open.instance.sandbox?.detail ?? 'it reported no sandbox at all'}`,
+      `run the services on a Node.js that enforces --permission (22.13 or newer): set faultline.nodePath or pass --node; Faultline's own Node is in ${path.join(this.opts.install.root, 'node_modules', 'node', 'bin')}`,
+    );
+  }
+
   /** Keep the proxy in step with a process that just became healthy. */
   private async afterHealthy(service: Service, slot: Slot): Promise<void> {
+    const report = slot.instance.sandbox;
+    if (service.role === 'candidate' && report)
+      this.emit({ type: 'sandbox', service: service.name, instance: slot.instance.spec.instance, report });
     if (this.link) {
       const urls = (this.slots.get(service.name) ?? []).map((s) => s.instance.url);
       await this.link.updateUpstreams(service.name, urls, (id) => Supervisor.replicaOf(id));
