@@ -19,6 +19,7 @@ import type {
   StaticRoute,
 } from '../../extension/engine/model/proxy';
 import { FaultlineError } from '../../extension/engine/errors';
+import { hostAccepted } from '../../extension/engine/protocol/hosts';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -389,6 +390,13 @@ export class FaultProxy {
   // --- traffic --------------------------------------------------------------------------------
 
   async handle(l: Listener, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // (The preload refuses these first in every process it runs in; the proxy does not rely on it.)
+    if (!hostAccepted(req.headers.host)) {
+      const body = `Faultline: this port answers loopback host names only (DNS rebinding protection); Host was ${JSON.stringify(req.headers.host ?? '')}\n`;
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      res.end(body);
+      return;
+    }
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -532,6 +540,10 @@ export class FaultProxy {
   }
 
   async upgrade(l: Listener, req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
+    if (!hostAccepted(req.headers.host)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     l.upgrades++;
     const leave = l.enter();
     socket.once('close', leave);

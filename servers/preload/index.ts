@@ -16,9 +16,11 @@
  * Plain Node APIs only: this file is bundled on its own and runs on any Node ≥ 18 or Electron.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { PreloadIpc, PreloadSettingKey, PreloadSettings } from '../../extension/engine/model/ipc';
+import { hostAccepted } from '../../extension/engine/protocol/hosts';
 import { serveIpc } from '../../extension/engine/protocol/ipc';
 import { getStats, install, resetStats, set } from './instrument';
 import { installSandbox } from './sandbox';
@@ -40,6 +42,31 @@ function send(message: ListeningMessage): void {
     }
   }
 }
+
+// --- Host guard (DNS rebinding) --------------------------------------------------------------
+// A service answers loopback host names only (protocol/hosts.ts), whatever server its code builds
+// on node:http (Express, ws): a page elsewhere that resolves its own name to 127.0.0.1 gets 421.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with the right `this` below
+const originalEmit = http.Server.prototype.emit;
+http.Server.prototype.emit = function guardedEmit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+  if (event === 'request' || event === 'upgrade') {
+    const req = args[0] as http.IncomingMessage;
+    if (!hostAccepted(req.headers.host)) {
+      const body = `this service answers loopback host names only (DNS rebinding protection); Host was ${JSON.stringify(req.headers.host ?? '')}\n`;
+      if (event === 'request') {
+        const res = args[1] as http.ServerResponse;
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+        res.end(body);
+      } else {
+        (args[1] as net.Socket).end(
+          `HTTP/1.1 421 Misdirected Request\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      }
+      return true;
+    }
+  }
+  return (originalEmit as (this: http.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
+} as typeof http.Server.prototype.emit;
 
 // --- listen guard -------------------------------------------------------------------------------
 // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with the right `this` below

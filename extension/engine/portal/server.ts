@@ -8,8 +8,8 @@
  *   in the table (404, with no file system paths in the answer).
  * - GET and HEAD only (405 otherwise); a strict Content-Security-Policy (nothing from elsewhere,
  *   no inline script or style); `nosniff`; no caching.
- * - Host check (DNS rebinding): the Host header must name a loopback host — `127.0.0.1`,
- *   `localhost`, `[::1]` — at any port, or one of `allowHosts`. Any port, because Live Share's
+ * - Host check (DNS rebinding, see protocol/hosts.ts): the Host header must name a loopback
+ *   host at any port, or one of `allowHosts`. Any port, because Live Share's
  *   `shareServer` (and SSH-style forwards) tunnel a port of the guest's own localhost, which may
  *   differ from ours, to this one: the guest's browser sends `localhost:<their port>`. A relay
  *   that rewrites Host to its own name (a web-based proxy) must be added to `allowHosts` by the
@@ -27,6 +27,7 @@ import type { Install } from '../install';
 import type { WireError } from '../protocol/rpc';
 import type { PortalMessage, PortalView } from '../model/portal';
 import { PORTAL_PATHS, portalApi } from '../protocol/portal';
+import { hostAccepted, hostName, originHost } from '../protocol/hosts';
 import type { Timeline } from '../timeline';
 import type { PortalLogFeed } from './logFeed';
 import { portalHint } from './view';
@@ -56,7 +57,6 @@ export interface Portal {
 
 /** Timeline events that change what the portal shows. */
 const PUSHED = new Set(['session.start', 'session.stop', 'hint.sent', 'phase.start']);
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 const HEARTBEAT_MS = 30_000;
 
 /** The page's files: URL path → path under the install root. Nothing else is ever read. */
@@ -71,29 +71,10 @@ export function portalAssets(install: Install): Map<string, { file: string; type
   ]);
 }
 
-/** Host name of a Host header or Origin, lower-cased, without the port; null if malformed. */
-function hostName(value: string | undefined): string | null {
-  if (!value) return null;
-  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/i.exec(value.trim());
-  return m?.[1]?.toLowerCase() ?? null;
-}
-
-function originHost(origin: string): string | null {
-  try {
-    const url = new URL(origin);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? hostName(url.host) : null;
-  } catch {
-    return null;
-  }
-}
-
 export async function startPortal(opts: PortalOptions): Promise<Portal> {
   const assets = portalAssets(opts.install);
-  const accepted = new Set([...LOOPBACK, ...(opts.allowHosts ?? []).map((h) => h.toLowerCase())]);
-  const hostOk = (req: http.IncomingMessage) => {
-    const name = hostName(req.headers.host);
-    return name !== null && accepted.has(name);
-  };
+  const accepted = new Set((opts.allowHosts ?? []).map((h) => h.toLowerCase()));
+  const hostOk = (req: http.IncomingMessage) => hostAccepted(req.headers.host, accepted);
 
   const security = (host: string | undefined): Record<string, string> => {
     // Same-origin WebSocket, spelled out too for browsers whose 'self' does not cover ws:.
@@ -175,7 +156,7 @@ export async function startPortal(opts: PortalOptions): Promise<Portal> {
     socket.on('error', () => undefined);
     if (!hostOk(req)) return refuse(socket, 403, 'Forbidden');
     const origin = req.headers.origin;
-    if (origin !== undefined && !accepted.has(originHost(origin) ?? '')) return refuse(socket, 403, 'Forbidden');
+    if (origin !== undefined && !hostAccepted(originHost(origin) ?? undefined, accepted)) return refuse(socket, 403, 'Forbidden');
     if ((req.url ?? '').split('?')[0] !== PORTAL_PATHS.socket) return refuse(socket, 404, 'Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
