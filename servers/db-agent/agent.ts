@@ -277,6 +277,37 @@ export class DbAgent {
     return out;
   }
 
+  /**
+   * Puts every table of a snapshot back exactly (rows, rowids, sqlite_sequence), in one
+   * transaction, with foreign keys checked only at its end. Tables that appeared since are left.
+   */
+  restore(file: string, snapshot: Record<string, Row[]>): { tables: number; rows: number } {
+    const db = this.db(file);
+    const existing = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name),
+    );
+    let rows = 0;
+    const tables = Object.keys(snapshot).filter((t) => existing.has(t));
+    db.transaction(() => {
+      db.pragma('defer_foreign_keys = ON');
+      for (const t of tables) {
+        if (t === 'sqlite_sequence') continue;
+        db.prepare(`DELETE FROM ${ident(t, 'table')}`).run();
+        for (const original of snapshot[t] ?? []) {
+          const { __rowid, ...row } = original;
+          this.insertRow(db, t, { ...row, rowid: __rowid });
+          rows++;
+        }
+      }
+      if (existing.has('sqlite_sequence')) {
+        db.prepare('DELETE FROM sqlite_sequence').run();
+        const insert = db.prepare('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)');
+        for (const r of snapshot['sqlite_sequence'] ?? []) insert.run(r['name'], r['seq']);
+      }
+    }).immediate();
+    return { tables: tables.length, rows };
+  }
+
   query(file: string, sql: string, params: unknown[]): Row[] {
     const stmt = this.db(file).prepare(sql);
     if (!stmt.reader) throw new Error('only read-only queries are allowed');

@@ -31,6 +31,7 @@ serveIpc<typeof DbAgentIpc>({
     return {};
   },
   snapshot: ({ file }) => agent.snapshot(file),
+  restore: ({ file, snapshot }) => agent.restore(file, snapshot),
   query: ({ file, sql, params }) => agent.query(file, sql, params ?? []),
   ping: () => ({ pid: process.pid }),
 });

@@ -96,6 +96,11 @@ export const DbAgentIpc = {
   revert: method(Type.Object({ file: Type.String(), undo: DbUndoSchema }), Empty),
   /** Every row of every user table (and sqlite_sequence), for exact before/after comparisons. */
   snapshot: method(Type.Object({ file: Type.String() }), Type.Record(Type.String(), Rows)),
+  /** Puts a snapshot's tables back exactly (around a rubric run: the candidate's data is theirs). */
+  restore: method(
+    Type.Object({ file: Type.String(), snapshot: Type.Record(Type.String(), Rows) }),
+    Type.Object({ tables: Type.Integer(), rows: Type.Integer() }),
+  ),
   query: method(Type.Object({ file: Type.String(), sql: Type.String(), params: Type.Optional(Type.Array(Type.Unknown())) }), Rows),
   ping: method(Empty, Type.Object({ pid: Type.Integer() })),
 };

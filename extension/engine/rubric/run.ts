@@ -3,10 +3,12 @@
  * separate process against the running services. Before: chaos reset, every service healthy.
  * Each check: optional chaos mode, a hard timeout (the runner process is killed and replaced if
  * a check hangs), the services' log lines of that moment when it fails. After — always, also
- * when aborted: chaos reset and the mode that was active before restored with its seed. Every
+ * when aborted: chaos reset, the services' databases put back exactly as they were before the run
+ * (the candidate's data is theirs), and the mode that was active before restored with its seed. Every
  * result is on the timeline before the next check starts.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChaosController } from '../chaos/controller';
 import { FaultlineError, errorMessage } from '../errors';
@@ -129,6 +131,7 @@ export async function runRubric(
   let infos = new Map<string, CheckInfo>();
   let loadProblems: string[] = [];
   let aborted = false;
+  let snapshots = new Map<string, Record<string, Record<string, unknown>[]>>();
 
   const startRunner = async () => {
     runner?.kill();
@@ -142,6 +145,7 @@ export async function runRubric(
     // A known state: no chaos, every service healthy.
     if (previous) await ctx.chaos.reset();
     for (const s of ctx.exercise.services) await ctx.supervisor.revive(s.name);
+    snapshots = await snapshotDatabases(ctx);
     await startRunner();
     ctx.timeline.append('rubric.start', { run, stage: opts.stage ?? null, checks: [...selected.keys()] });
     emit({
@@ -197,6 +201,9 @@ export async function runRubric(
     runner?.kill();
     // Restore the state the interviewer had before the run, whatever happened.
     if (ctx.chaos.status().active) await ctx.chaos.reset().catch(() => undefined);
+    // The candidate's data is theirs: the checks' accounts, orders and racers go.
+    const restored = await restoreDatabases(ctx, snapshots);
+    if (restored.length > 0) ctx.timeline.append('rubric.restore.failed', { run, errors: restored });
     if (previous) await ctx.chaos.activate(previous.mode, previous.seed).catch(() => undefined);
     const passed = results.filter((r) => r.status === 'passed').length;
     const ran = results.filter((r) => r.status !== 'not-run').length;
@@ -205,6 +212,34 @@ export async function runRubric(
     emit({ type: 'end', run, passed, failed: ran - passed, aborted, ms });
   }
   return { run, results, aborted };
+}
+
+/** Every row of every service database that exists now, by file. */
+async function snapshotDatabases(ctx: RubricContext): Promise<Map<string, Record<string, Record<string, unknown>[]>>> {
+  const files = ctx.exercise.services.filter((s) => s.database).map((s) => ctx.chaos.dbFile(s.name));
+  const existing = [...new Set(files)].filter((f) => fs.existsSync(f));
+  const out = new Map<string, Record<string, Record<string, unknown>[]>>();
+  if (existing.length === 0) return out;
+  const agent = await ctx.chaos.db();
+  for (const file of existing) out.set(file, await agent.call('snapshot', { file }, 60_000));
+  return out;
+}
+
+/** Puts the snapshots back; returns what could not be restored (never throws). */
+async function restoreDatabases(ctx: RubricContext, snapshots: Map<string, Record<string, Record<string, unknown>[]>>): Promise<string[]> {
+  const errors: string[] = [];
+  if (snapshots.size === 0) return errors;
+  try {
+    const agent = await ctx.chaos.db();
+    for (const [file, snapshot] of snapshots) {
+      await agent
+        .call('restore', { file, snapshot }, 60_000)
+        .catch((e: unknown) => errors.push(`${path.basename(file)}: ${errorMessage(e)}`));
+    }
+  } catch (e) {
+    errors.push(errorMessage(e));
+  }
+  return errors;
 }
 
 async function runOne(

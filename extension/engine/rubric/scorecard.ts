@@ -44,6 +44,8 @@ export function describeEvent(e: TimelineEvent): string | null {
       return `Rubric run ${str(e['run'])} started${e['stage'] ? ` (stage ${str(e['stage'])})` : ''}`;
     case 'rubric.end':
       return `Rubric run ${str(e['run'])} ${e['aborted'] ? 'aborted' : 'finished'}: ${str(e['passed'])} passed, ${str(e['failed'])} failed`;
+    case 'rubric.restore.failed':
+      return `Rubric run ${str(e['run'])} could not put the databases back: ${(e['errors'] as unknown[] | undefined)?.map(str).join('; ') ?? '?'}`;
     case 'candidate.tests': {
       const counts =
         typeof e['passed'] === 'number' ? `${str(e['passed'])} passed, ${str(e['failed'] ?? 0)} failed` : `exit code ${str(e['exitCode'])}`;
