@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TimelineEvent } from './model/interview';
+import { FaultlineError, errorMessage } from './errors';
 
 export type TimelineListener = (event: TimelineEvent) => void;
 
@@ -32,8 +33,7 @@ export class Timeline {
         if (last[0] !== 0x0a) fs.writeSync(this.fd, '\n');
       }
     }
-    fs.writeSync(this.fd, JSON.stringify(event) + '\n');
-    fs.fsyncSync(this.fd);
+    this.writeLine(this.fd, Buffer.from(JSON.stringify(event) + '\n'), type);
     this.events?.push(event);
     for (const listener of this.listeners) {
       try {
@@ -43,6 +43,36 @@ export class Timeline {
       }
     }
     return event;
+  }
+
+  /**
+   * Writes one whole line or nothing: a short write is continued, and a failed one (a full disk)
+   * is cut back to the last complete line before the error is thrown, so the next event starts on
+   * a fresh line and no reader ever sees half an event.
+   */
+  private writeLine(fd: number, line: Buffer, type: string): void {
+    const start = fs.fstatSync(fd).size;
+    try {
+      for (let done = 0; done < line.length;) {
+        const n = fs.writeSync(fd, line, done, line.length - done);
+        if (n <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
+        done += n;
+      }
+      fs.fsyncSync(fd);
+    } catch (err) {
+      try {
+        fs.ftruncateSync(fd, start);
+      } catch {
+        // the truncate failed too: the torn line is ended by the next writer (see append)
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      const full = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
+      throw new FaultlineError(
+        'io',
+        `${full ? 'disk full' : `cannot write (${code ?? errorMessage(err)})`}: "${type}" was not recorded in the session timeline ${this.file}`,
+        full ? 'free some space on that disk (or set FAULTLINE_HOME to another one), then try again' : undefined,
+      );
+    }
   }
 
   /** Called after each event is durably written (views, the candidate portal). Returns an unsubscribe. */
