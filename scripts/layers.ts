@@ -36,6 +36,7 @@ export const LAYERS: Layer[] = [
     name: 'base',
     paths: [
       'extension/engine/install.ts',
+      'extension/engine/files.ts',
       'extension/engine/session.ts',
       'extension/engine/timeline.ts',
       'extension/engine/logs.ts',

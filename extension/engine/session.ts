@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FaultlineError } from './errors';
+import { makeDir } from './files';
 
 export function faultlineHome(): string {
   return process.env['FAULTLINE_HOME'] ?? path.join(os.homedir(), '.faultline');
@@ -114,7 +115,7 @@ export function isAlive(pid: number): boolean {
  * taken over (the previous owner crashed).
  */
 export function acquireLock(sessionDir: string): () => void {
-  fs.mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
+  makeDir(sessionDir, 'the session folder', 0o700);
   const file = path.join(sessionDir, 'lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

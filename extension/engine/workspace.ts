@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LoadedExercise } from './catalog';
 import { FaultlineError } from './errors';
+import { makeDir } from './files';
 import { commitAll, git, initRepository } from './git';
 import type { Install } from './install';
 import { solutionLayers } from './manifest/schema';
@@ -100,6 +101,7 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
       'choose a new folder, or empty this one first',
     );
   }
+  if (!existed) makeDir(dir, 'the workspace folder');
   try {
     progress(`copying the ${m.title} starter`);
     copyTree(path.join(exercise.dir, m.starter), dir, true);

@@ -10,6 +10,7 @@ import { loadCatalog } from '../catalog';
 import { ChaosController } from '../chaos/controller';
 import { candidateDiff, DiffTracker } from '../diff';
 import { FaultlineError } from '../errors';
+import { existingDir } from '../files';
 import type { Install } from '../install';
 import type { Exercise } from '../manifest/schema';
 import type { TemplateContext } from '../manifest/templates';
@@ -129,7 +130,7 @@ export class InterviewSession {
 
   /** Everything up, or nothing: a failure stops what had started and rethrows. */
   static async start(opts: StartSessionOptions): Promise<InterviewSession> {
-    const workspace = fs.realpathSync(path.resolve(opts.workspace));
+    const workspace = existingDir(opts.workspace, 'the workspace');
     const marker = readMarker(workspace);
     const loaded = loadCatalog(opts.install).get(marker.exercise);
     const exercise = loaded.manifest;

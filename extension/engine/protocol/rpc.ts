@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { FaultlineError, type ErrorCode } from '../errors';
+import { FaultlineError, errorMessage, type ErrorCode } from '../errors';
 
 export interface Route<Req extends TSchema = TSchema, Res extends TSchema = TSchema, Ev extends TSchema = TSchema> {
   method: 'GET' | 'POST';
@@ -233,7 +233,13 @@ export function apiClient<A extends Api>(api: A, baseUrl: string, token: string,
           return await readStream(res.body, onEvent);
         } catch (err) {
           if (signal?.aborted) throw new FaultlineError('cancelled', 'cancelled');
-          throw err;
+          if (err instanceof FaultlineError) throw err;
+          // The connection closed mid-stream ("terminated"): the session went away.
+          throw new FaultlineError(
+            'not-running',
+            `the session at ${baseUrl} stopped while ${String(name)} was running (${errorMessage(err)})`,
+            'what had finished is on its timeline: `faultline timeline`; start it again with `faultline up`',
+          );
         }
       }
       const body: unknown = await res.json().catch(() => ({}));
@@ -265,5 +271,5 @@ async function readStream(body: ReadableStream<Uint8Array>, onEvent?: (e: unknow
       else if ('result' in msg) return msg.result;
     }
   }
-  throw new FaultlineError('control-failed', 'the stream ended without a result');
+  throw new FaultlineError('not-running', 'the session closed the stream without a result (it stopped while the work ran)');
 }
