@@ -31,6 +31,26 @@ describe('manifest validation', () => {
     }
   });
 
+  it('accepts a byte order mark, with positions unchanged', () => {
+    assert.deepEqual(problemsOf('\uFEFF' + fixtureText).map(formatProblem), []);
+    const [p] = problemsOf('\uFEFF{\n  "id": "fixture-basic",\n  "title": \n}');
+    assert.equal(p?.line, 4);
+  });
+
+  it('reports absurd nesting with its place, without blowing the stack, and the catalog goes on', () => {
+    const deep = `{"id": "deep", "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const [p] = problemsOf(deep);
+    assert.match(p?.message ?? '', /nesting deeper than 64 levels/);
+    assert.equal(p?.line, 1);
+    // 64 levels inside strings are text, not nesting.
+    assert.equal(problemsOf(mutate((m) => (m['summary'] = '['.repeat(200)))).length, 0);
+  });
+
+  it('calls a solution that extends itself a cycle', () => {
+    const text = mutate((m) => (m['solutions'] = { reference: { path: 'solutions/reference', extends: 'reference' } }));
+    assert.ok(problemsOf(text).some((p) => /extends itself: a cycle/.test(p.message)));
+  });
+
   it('reports invalid JSON with line and column', () => {
     const [p] = problemsOf('{\n  "id": "fixture-basic",\n  "title": \n}');
     assert.ok(p);

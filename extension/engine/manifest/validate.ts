@@ -78,8 +78,38 @@ export interface ValidationResult {
 }
 
 /** Validate the text of `<exerciseDir>/exercise.json`. File checks are relative to `exerciseDir`. */
-export function validateManifestText(file: string, text: string, exerciseDir: string): ValidationResult {
+export function validateManifestText(file: string, original: string, exerciseDir: string): ValidationResult {
+  // A byte order mark (editors on Windows add one) is whitespace here: same offsets, valid JSON.
+  const text = original.startsWith('\uFEFF') ? ` ${original.slice(1)}` : original;
   const locator = new Locator(file, text);
+  const deep = tooDeep(text);
+  if (deep !== undefined)
+    return { problems: [locator.at([], deep, 1, `nesting deeper than ${MAX_DEPTH} levels: a manifest is never this deep`)] };
+  try {
+    return validateTree(text, exerciseDir, locator);
+  } catch (err) {
+    // Whatever the input, a broken manifest is reported with its file, and the others load.
+    return { problems: [locator.at([], 0, 0, `cannot validate: ${err instanceof Error ? err.message : String(err)}`)] };
+  }
+}
+
+const MAX_DEPTH = 64;
+
+/** Offset of the first bracket that nests deeper than MAX_DEPTH (strings skipped), if any. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \\ */) i++;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return undefined;
+}
+
+function validateTree(text: string, exerciseDir: string, locator: Locator): ValidationResult {
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: true });
   if (parseErrors.length > 0 || !root) {
@@ -412,6 +442,10 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
     if (insideStarter(rel)) error(at, 'solutions are interviewer material and must not lie inside the starter');
     if (typeof entry !== 'string') {
       const others = Object.keys(m.solutions).filter((n) => n !== name);
+      if (entry.extends === name) {
+        error(['solutions', name, 'extends'], `solution "${name}" extends itself: a cycle (${name} → ${name})`);
+        continue;
+      }
       if (!others.includes(entry.extends)) {
         error(['solutions', name, 'extends'], `solution "${name}" extends an unknown solution "${entry.extends}"`, 'unknown-solution', {
           known: others,
