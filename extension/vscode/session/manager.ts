@@ -45,6 +45,8 @@ export class SessionManager implements vscode.Disposable {
   private stopping: Promise<void> | undefined;
   /** Services that crashed and were reported; cleared when healthy again (one notification per crash spell). */
   private readonly reportedCrashes = new Set<string>();
+  /** Services whose missing sandbox the interviewer was told about (once per session). */
+  private readonly warnedSandbox = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly appended = new vscode.EventEmitter<TimelineEvent>();
   private readonly serviceEvents = new vscode.EventEmitter<SupervisorEvent>();
@@ -162,6 +164,7 @@ export class SessionManager implements vscode.Disposable {
               workspace: ws.dir,
               runtime,
               practice: mode === 'practice',
+              requireSandbox: vscode.workspace.getConfiguration('faultline').get<boolean>('requireSandbox') === true,
               signal: abort.signal,
               onLog: (r) => this.logs.append(r),
               onEvent: (e) => this.onSupervisorEvent(e, progress),
@@ -207,6 +210,7 @@ export class SessionManager implements vscode.Disposable {
         this.control = undefined;
         this.stopping = undefined;
         this.reportedCrashes.clear();
+        this.warnedSandbox.clear();
         this.setState(this.workspace ? 'stopped' : 'none');
       }
     })();
@@ -216,6 +220,16 @@ export class SessionManager implements vscode.Disposable {
   private onSupervisorEvent(e: SupervisorEvent, progress?: vscode.Progress<{ message?: string }>): void {
     if (this.stateName === 'starting' && e.type === 'healthy') progress?.report({ message: `${e.service} is healthy` });
     if (e.type === 'healthy') this.reportedCrashes.delete(e.service);
+    if (e.type === 'sandbox' && !e.report.enforced && this.role !== 'guest' && !this.warnedSandbox.has(e.service)) {
+      this.warnedSandbox.add(e.service);
+      const what = `${e.service} runs candidate code without a sandbox (${e.report.detail}): it can read your files and run programs as you.`;
+      output.log?.warn(what);
+      void vscode.window
+        .showWarningMessage(`Faultline: ${what} Use Node.js 22.13+ for the services.`, 'Set faultline.nodePath')
+        .then((c) => {
+          if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'faultline.nodePath');
+        });
+    }
     if ((e.type === 'crashed' || e.type === 'failed') && this.stateName === 'running' && !this.reportedCrashes.has(e.service)) {
       this.reportedCrashes.add(e.service);
       const what =

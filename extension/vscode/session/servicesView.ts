@@ -49,6 +49,16 @@ export class ServicesView extends SessionTree<Node> {
         label: `${who}${shown(i)}${i.pid ? `, pid ${i.pid}` : ''}, port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
         icon: ICON[shown(i)][0],
       });
+      if (i.sandbox) {
+        details.push({
+          kind: 'detail',
+          label: `${who}${i.sandbox.enforced ? 'sandboxed' : 'NOT sandboxed'}`,
+          tooltip: i.sandbox.enforced
+            ? `Candidate code runs under Node's permission model: ${i.sandbox.detail}.`
+            : `${i.sandbox.detail}. It can read your files and run programs as you: set faultline.nodePath to Node.js 22.13+.`,
+          icon: i.sandbox.enforced ? 'shield' : 'warning',
+        });
+      }
       if (i.unresponsive) {
         details.push({
           kind: 'detail',
@@ -82,7 +92,8 @@ export class ServicesView extends SessionTree<Node> {
     const restarts = s.instances.reduce((n, i) => n + i.restarts, 0);
     const item = new vscode.TreeItem(s.title === s.name ? s.name : `${s.title}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `service:${s.name}`;
-    item.description = `${state} · :${port}${restarts ? ` · ${restarts} restart(s)` : ''}${s.role === 'candidate' ? '' : ' · bundled'}`;
+    const open = s.instances.some((i) => i.sandbox && !i.sandbox.enforced);
+    item.description = `${state} · :${port}${restarts ? ` · ${restarts} restart(s)` : ''}${s.role === 'candidate' ? (open ? ' · NOT sandboxed' : '') : ' · bundled'}`;
     const [icon, color] = ICON[state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.tooltip = new vscode.MarkdownString(
