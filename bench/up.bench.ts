@@ -4,6 +4,8 @@
  *
  *   floor    `node -e 0` on the services' runtime          (process start-up cost)
  *   direct   the service alone: node -r sucrase/register/ts src/server.ts, until /health is 200
+ *   sandboxed  the same, under the sandbox `up` gives candidate code (Node's permission model with
+ *            the engine's own flags, and the preload that guards addons and proves the sandbox)
  *   up       `faultline up` → FAULTLINE_READY              (supervisor, preload, control API, state)
  *   new      `faultline new price-alerts` (offline scaffold: copy, runtime pack, git baseline)
  *
@@ -15,6 +17,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sandboxArgs, sandboxPolicy } from '../extension/engine/process/sandbox';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -55,11 +58,15 @@ function floor(): number {
   return performance.now() - t;
 }
 
-async function direct(ws: string): Promise<number> {
+async function direct(ws: string, sandboxed = false): Promise<number> {
   fs.rmSync(path.join(ws, 'data'), { recursive: true, force: true });
+  fs.mkdirSync(path.join(ws, 'data'));
   const port = await freePort();
+  const preload = path.join(root, 'dist', 'servers', 'preload.js');
+  const policy = sandboxPolicy({ workspace: fs.realpathSync(ws), runtimeModules: path.join(root, 'node_modules'), preload });
+  const sandbox = sandboxed ? [...sandboxArgs(policy, process.versions.node), '--require', preload] : [];
   const t = performance.now();
-  const child = spawn(node, ['-r', 'sucrase/register/ts', 'src/server.ts'], {
+  const child = spawn(node, [...sandbox, '-r', 'sucrase/register/ts', 'src/server.ts'], {
     cwd: ws,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: path.join(ws, 'data', 'trading.db') },
     stdio: 'ignore',
@@ -106,11 +113,18 @@ export async function run(args: string[]): Promise<string> {
   try {
     const ws = path.join(tmp, 'ws');
     scaffold(ws, env);
-    const results: Record<'floor' | 'direct' | 'up' | 'new', number[]> = { floor: [], direct: [], up: [], new: [] };
+    const results: Record<'floor' | 'direct' | 'sandboxed' | 'up' | 'new', number[]> = {
+      floor: [],
+      direct: [],
+      sandboxed: [],
+      up: [],
+      new: [],
+    };
     await direct(ws); // warm the file-system cache once; not counted
     for (let i = 0; i < rounds; i++) {
       results.floor.push(floor());
       results.direct.push(await direct(ws));
+      results.sandboxed.push(await direct(ws, true));
       results.up.push(await up(ws, env));
       results.new.push(scaffold(path.join(tmp, `new-${i}`), env));
     }
@@ -124,6 +138,11 @@ export async function run(args: string[]): Promise<string> {
       '|---|---|---|---|',
       row('`node -e 0` (process floor)', results.floor, `${(m.floor / m.direct).toFixed(2)}× direct`),
       row('service alone, until /health is 200', results.direct, '1.00× direct'),
+      row(
+        'service alone, sandboxed as `up` runs it',
+        results.sandboxed,
+        `${(m.sandboxed / m.direct).toFixed(2)}× direct (+${(m.sandboxed - m.direct).toFixed(0)} ms)`,
+      ),
       row(
         '`faultline up` until FAULTLINE_READY',
         results.up,
