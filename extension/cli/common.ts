@@ -7,6 +7,7 @@ import { FaultlineError, errorMessage } from '../engine/errors';
 import { controlApi } from '../engine/protocol/control';
 import { apiClient } from '../engine/protocol/rpc';
 import { isAlive, readState, readToken, sessionDirFor, type SessionState } from '../engine/session';
+import { findWorkspace } from '../engine/workspace';
 import { paint, type Style } from './ui';
 import type { ActivationReport } from '../engine/model/chaos';
 
@@ -30,11 +31,15 @@ export function need(value: string | undefined, what: string, usage: string): st
   return value;
 }
 
-/** The state file of the session: `--state FILE`, or the one of the workspace folder. */
+/**
+ * The state file of the session: `--state FILE`, or the one of the workspace folder given, or of
+ * the workspace the current directory is in.
+ */
 export function stateFileFrom(dir: string | undefined, stateFile: string | undefined, usage: string): string {
   if (stateFile) return path.resolve(stateFile);
-  if (dir) return path.join(sessionDirFor(path.resolve(dir)), 'state.json');
-  throw new FaultlineError('usage', 'say which session: a workspace folder or --state FILE', usage);
+  const workspace = dir ? path.resolve(dir) : findWorkspace(process.cwd());
+  if (workspace) return path.join(sessionDirFor(workspace), 'state.json');
+  throw new FaultlineError('usage', 'say which session: run this inside a workspace, or give its folder (or --state FILE)', usage);
 }
 
 /** The state of a running session; a clear error when it stopped or its process is gone. */
@@ -109,5 +114,18 @@ export function printActivation(io: Io, r: ActivationReport): void {
     paint.yellow(io.s, `[faultline] chaos ${r.mode} (${r.title}) active in ${r.ms} ms, seed ${r.seed}`) +
       (r.replaced ? paint.dim(io.s, ` (replaced ${r.replaced})`) : ''),
   );
-  for (const f of r.faults) io.out(paint.dim(io.s, `  - ${f.type}${f.target ? ` on ${f.target}` : ''}: ${f.summary}`));
+  for (const line of faultLines(r.faults)) io.out(paint.dim(io.s, `  - ${line}`));
+}
+
+/** One line per distinct fault; identical ones are counted ("db_update on api ×4: …"), in order. */
+export function faultLines(faults: ActivationReport['faults']): string[] {
+  const counts = new Map<string, number>();
+  for (const f of faults) {
+    const line = `${f.type}${f.target ? ` on ${f.target}` : ''}\u0000${f.summary}`;
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return [...counts].map(([line, n]) => {
+    const [head, summary] = line.split('\u0000');
+    return `${head}${n > 1 ? ` ×${n}` : ''}: ${summary}`;
+  });
 }

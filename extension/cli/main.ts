@@ -23,7 +23,7 @@ Usage:
   faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]
                                                        create a candidate workspace
   faultline open <dir> [--practice] [--no-editor]      hand it to VS Code, which starts its services
-  faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]
+  faultline up [<dir>] [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
   faultline logs <service> [<dir>] [--state FILE] [-n N]

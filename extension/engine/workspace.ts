@@ -29,6 +29,14 @@ export interface WorkspaceMarker {
 /** Never copied from a starter even if present (build output, local state). */
 const SKIP = new Set(['node_modules', '.git', 'data', 'dist', MARKER_DIR]);
 
+/** The workspace that contains `from` (a folder with `.faultline/workspace.json` at or above it), if any. */
+export function findWorkspace(from: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, MARKER_FILE))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 export function readMarker(workspace: string): WorkspaceMarker {
   const file = path.join(workspace, MARKER_FILE);
   if (!fs.existsSync(workspace)) throw new FaultlineError('not-a-workspace', `${workspace} does not exist`);

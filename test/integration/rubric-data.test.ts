@@ -45,6 +45,8 @@ test('a rubric run leaves the databases exactly as it found them', async (t) => 
   const passed = events.filter((e) => e.type === 'check' && e.result?.status === 'passed').length;
   assert.ok(passed >= 5, `the checks ran against the services (${passed} passed)`);
 
+  assert.doesNotMatch(up.output.text, /MaxListenersExceededWarning/, 'a run does not pile listeners on its abort signal');
+
   const after = files.map(dump);
   assert.deepEqual(after, before, `rows before: ${before.map(rows).join(', ')}, after: ${after.map(rows).join(', ')}`);
 });

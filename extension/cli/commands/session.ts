@@ -10,14 +10,14 @@ import { apiClient } from '../../engine/protocol/rpc';
 import { isAlive, readState, readToken } from '../../engine/session';
 import { probe } from '../../engine/supervisor/probe';
 import { TimelineTail } from '../../engine/timeline';
-import { readMarker } from '../../engine/workspace';
+import { findWorkspace, readMarker } from '../../engine/workspace';
 import { LogPrinter, paint, table } from '../ui';
 import { type Io, args, controlFor, need, stateFileFrom, liveState, parseSeed, printActivation } from '../common';
 import type { TimelineEvent } from '../../engine/model/interview';
 import { startSession } from '../../engine/interview/session';
 
 export async function cmdUp(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline up <dir> [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]';
+  const usage = 'faultline up [<dir>] [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]';
   const { values, positionals } = args(
     argv,
     {
@@ -36,7 +36,7 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
     io.out(usage);
     return 0;
   }
-  const dir = path.resolve(need(positionals[0], 'workspace folder', usage));
+  const dir = path.resolve(positionals[0] ?? need(findWorkspace(process.cwd()), 'workspace folder (or run this inside one)', usage));
   const abort = new AbortController();
   let interrupts = 0;
   let session: Awaited<ReturnType<typeof startSession>> | undefined;
@@ -195,6 +195,12 @@ export async function cmdStop(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const file = stateFileFrom(positionals[0], values.state, usage);
+  // Stopping what is already stopped is done, not an error.
+  const known = fs.existsSync(file) ? readState(file) : undefined;
+  if (!known || known.stoppedAt || !isAlive(known.pid)) {
+    io.out(`already stopped${known ? `: ${known.exercise} (${known.workspace})` : ''}`);
+    return 0;
+  }
   const state = liveState(file);
   await apiClient(controlApi, state.control.url, readToken(state)).stop({});
   const deadline = Date.now() + 15_000;

@@ -252,11 +252,16 @@ async function runOne(
 ): Promise<CheckResult> {
   const base = { id: info.id, title: info.title, kind: info.kind, ...where };
   const started = performance.now();
+  let onAbort: (() => void) | undefined;
   try {
     if (info.chaos) await ctx.chaos.activate(info.chaos, 1);
     // The runner enforces the check's own timeout; this is the backstop for a runner that is stuck.
     const budget = (info.timeoutMs ?? 20_000) + 3000;
-    const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+    // One listener per check, removed after it (a long run must not pile them up on the signal).
+    const aborted = new Promise<'aborted'>((resolve) => {
+      onAbort = () => resolve('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     const outcome = await Promise.race([
       runner()
         .ipc.call('run', { id: info.id }, budget)
@@ -287,6 +292,7 @@ async function runOne(
   } catch (err) {
     return { ...base, status: 'error', ms: Math.round(performance.now() - started), message: errorMessage(err), logs: [] };
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     if (info.chaos) await ctx.chaos.reset().catch(() => undefined);
   }
 }
