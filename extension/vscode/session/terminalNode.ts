@@ -56,7 +56,8 @@ export function registerTerminalNode(context: vscode.ExtensionContext, sessions:
       );
       return;
     }
-    const dir = writeNodeShim(path.join(context.globalStorageUri.fsPath, 'terminal-node', String(minMajor)), runtime);
+    // Named after the Node it runs (e.g. terminal-node/24.4.1), not the minimum the exercise needs.
+    const dir = writeNodeShim(path.join(context.globalStorageUri.fsPath, 'terminal-node', runtime.version.replace(/^v/, '')), runtime);
     collection.prepend('PATH', dir + path.delimiter);
     collection.description = `Faultline: \`node\` is Node ${runtime.version} (${ws.exercise.manifest.title} needs Node ${minMajor}+; PATH has ${found ? `Node ${found}` : 'none'})`;
     output.log?.info(`terminals get Node ${runtime.version} from ${dir} (PATH has ${found ? `Node ${found}` : 'no node'})`);
