@@ -13,7 +13,8 @@
 //   npm start -- --browser         code-server even when `code` is on PATH
 //
 // Environment: FAULTLINE_DEMO_DIR (default .faultline-demo), PORT (code-server's port; default: any
-// free one), FAULTLINE_HOME (session folders). Delete the demo folder to start over.
+// free one), FAULTLINE_HOME (session folders), FAULTLINE_NO_BROWSER=1 (print code-server's URL
+// without opening a browser). Delete the demo folder to start over.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,9 +29,14 @@ const demo = path.resolve(process.env.FAULTLINE_DEMO_DIR ?? path.join(root, '.fa
 const workspace = path.join(demo, exercise);
 const cli = path.join(root, 'dist', 'cli.js');
 
+/** A CLI step whose output matters only when it fails (its "next: faultline up …" is not for here: the editor starts the services). */
 const step = (args) => {
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    process.exit(r.status ?? 1);
+  }
 };
 
 function onPath(command) {
@@ -47,6 +53,7 @@ if (!fs.existsSync(path.join(workspace, '.faultline', 'workspace.json'))) {
   step([cli, 'new', exercise, workspace]);
 }
 step([cli, 'open', workspace, '--no-editor', ...(practice ? ['--practice'] : [])]);
+console.log(`${exercise} ${practice ? 'practice' : 'interview'} workspace: ${workspace}`);
 
 const code = browser ? null : onPath('code');
 if (code) {
@@ -65,18 +72,27 @@ const userData = path.join(data, 'user-data');
 const extensions = path.join(data, 'extensions');
 fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
 const settingsFile = path.join(userData, 'User', 'settings.json');
-if (!fs.existsSync(settingsFile)) {
-  const settings = {
-    'telemetry.telemetryLevel': 'off',
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'update.mode': 'none',
-    'faultline.workspacesFolder': demo,
-  };
-  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
+// A quiet first window: no welcome page, tips, walkthrough pop-ups or chat pane beside the
+// interview (what the e2e harness sets too). The user's own later changes are kept.
+const defaults = {
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'faultline.workspacesFolder': demo,
+};
+let existing = {};
+try {
+  existing = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+} catch {
+  // none yet (or unreadable): start from the defaults
 }
+fs.writeFileSync(settingsFile, JSON.stringify({ ...defaults, ...existing }, null, 2) + '\n');
 linkCheckoutExtension(extensions, root);
 
 const config = path.join(data, 'config.yaml');
