@@ -86,13 +86,15 @@ const defaults = {
   'update.mode': 'none',
   'faultline.workspacesFolder': demo,
 };
-let existing = {};
-try {
-  existing = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-} catch {
-  // none yet (or unreadable): start from the defaults
+if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify(defaults, null, 2) + '\n');
+else {
+  try {
+    const existing = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...defaults, ...existing }, null, 2) + '\n');
+  } catch {
+    // edited by hand (comments): left as it is
+  }
 }
-fs.writeFileSync(settingsFile, JSON.stringify({ ...defaults, ...existing }, null, 2) + '\n');
 linkCheckoutExtension(extensions, root);
 
 const config = path.join(data, 'config.yaml');
