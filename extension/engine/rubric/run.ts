@@ -258,7 +258,8 @@ async function runOne(
 
 async function reviveUnresponsive(ctx: RubricContext, after: string): Promise<void> {
   for (const s of ctx.supervisor.status()) {
-    const answer = await probe(s.url + s.health, 1500);
+    // A TCP service answers its health path over HTTP on the same address (see the manifest's `protocol`).
+    const answer = await probe(s.url.replace(/^tcp:/, 'http:') + s.health, 1500);
     if (answer.ok) continue;
     ctx.timeline.append('service.restarted', {
       service: s.name,
