@@ -128,7 +128,7 @@ describe('fault proxy: TCP pass-through listeners', () => {
   it('latency holds the chunks of an open connection until the fault is removed', async () => {
     const c = open();
     await c.echo('before\n');
-    await add('slow', 'latency', { ms: 600_000, direction: 'request' });
+    add('slow', 'latency', { ms: 600_000, direction: 'request' });
     const held = heldNext('slow');
     c.socket.write('held\n');
     await held;
@@ -145,7 +145,7 @@ describe('fault proxy: TCP pass-through listeners', () => {
   it('down refuses new connections and drops open ones; removing it listens again on the same port', async () => {
     const c = open();
     await c.echo('x\n');
-    await add('down', 'down');
+    add('down', 'down');
     assert.ok(['closed', 'ECONNRESET'].includes(await c.closed));
     assert.equal(await connectError(port), 'ECONNREFUSED');
     proxy.removeFault('down');
@@ -158,7 +158,7 @@ describe('fault proxy: TCP pass-through listeners', () => {
   it('reset_peer resets new connections at once and open ones at their next byte', async () => {
     const before = open();
     await before.echo('x\n');
-    await add('rst', 'reset_peer');
+    add('rst', 'reset_peer');
     const fresh = open();
     assert.equal(await fresh.closed, 'ECONNRESET');
     before.socket.write('y\n');
@@ -174,7 +174,7 @@ describe('fault proxy: TCP pass-through listeners', () => {
     const c = open();
     await c.echo('x\n');
     const before = faultCount('bandwidth');
-    await add('bw', 'bandwidth', { bytesPerSecond: 1_000_000 });
+    add('bw', 'bandwidth', { bytesPerSecond: 1_000_000 });
     await c.echo('y'.repeat(5000));
     assert.ok(faultCount('bandwidth') > before, 'the echo went through the throttle');
     proxy.removeFault('bw');
