@@ -15,12 +15,12 @@ const continuous = args.includes('--continuous');
 const count = flag('--count', 100);
 const rate = flag('--rate', 20);
 const accounts = Array.from({ length: 10 }, (_, i) => `SIM-ACC-${String(i + 1).padStart(3, '0')}`);
-const pick = () => accounts[Math.floor(Math.random() * accounts.length)] as string;
+const pick = () => accounts[Math.floor(Math.random() * accounts.length)];
 const amount = () => Math.round(Math.random() * 5000) / 100 + 1;
 const tally: Record<string, number> = {};
 
 async function one(): Promise<void> {
-  const kind = ['deposit', 'withdraw', 'transfer'][Math.floor(Math.random() * 3)] as string;
+  const kind = ['deposit', 'withdraw', 'transfer'][Math.floor(Math.random() * 3)];
   const body =
     kind === 'transfer'
       ? { from_account_id: pick(), to_account_id: pick(), amount: amount() }

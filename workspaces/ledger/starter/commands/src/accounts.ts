@@ -18,8 +18,8 @@ export function fold(events: StoredEvent[]): AccountState | undefined {
     if (e.event_type === 'AccountCreated') {
       state = {
         account_id: e.aggregate_id,
-        owner_name: String(e.data['owner_name'] ?? ''),
-        currency: String(e.data['currency'] ?? 'USD'),
+        owner_name: text(e.data['owner_name'], ''),
+        currency: text(e.data['currency'], 'USD'),
         balance_cents: toCents(e.data['initial_balance'] ?? 0),
         version: e.version,
         created_at: e.created_at,
@@ -32,4 +32,8 @@ export function fold(events: StoredEvent[]): AccountState | undefined {
     state.version = Math.max(state.version, e.version);
   }
   return state;
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
 }

@@ -24,7 +24,10 @@ function limitOf(value: unknown, max: number, fallback: number): number {
   return Math.min(n, max);
 }
 
-export function createApp({ ledger, log }: { ledger: Ledger; log: Logger }): Express {
+/** What the routes need of the ledger. */
+export type Commands = Pick<Ledger, 'store' | 'createAccount' | 'deposit' | 'withdraw' | 'transfer'>;
+
+export function createApp({ ledger, log }: { ledger: Commands; log: Logger }): Express {
   const app = jsonApp();
 
   app.get('/health', (_req, res) => {

@@ -47,7 +47,7 @@ export class Ledger {
         data: { owner_name: input.owner_name, initial_balance: fromCents(input.initial_cents), currency: input.currency },
       },
     ]);
-    return event as StoredEvent;
+    return event;
   }
 
   deposit(m: Movement): { event: StoredEvent; balance_cents: number } {
@@ -62,7 +62,7 @@ export class Ledger {
         data: { amount: fromCents(m.cents), currency: account.currency, ...(m.description ? { description: m.description } : {}) },
       },
     ]);
-    return { event: event as StoredEvent, balance_cents: account.balance_cents + m.cents };
+    return { event: event, balance_cents: account.balance_cents + m.cents };
   }
 
   withdraw(m: Movement): { event: StoredEvent; balance_cents: number } {
@@ -78,7 +78,7 @@ export class Ledger {
         data: { amount: fromCents(m.cents), currency: account.currency, ...(m.description ? { description: m.description } : {}) },
       },
     ]);
-    return { event: event as StoredEvent, balance_cents: account.balance_cents - m.cents };
+    return { event: event, balance_cents: account.balance_cents - m.cents };
   }
 
   transfer(input: { from: string; to: string; cents: number; description?: string | undefined }): {

@@ -80,9 +80,9 @@ export class Projection {
         type,
         amount,
         balanceAfter,
-        (event.data['description'] as string | undefined) ?? null,
-        (event.data['transfer_id'] as string | undefined) ?? null,
-        counterparty as string | null,
+        event.data['description'] ?? null,
+        event.data['transfer_id'] ?? null,
+        counterparty,
         event.created_at,
       );
   }

@@ -33,12 +33,12 @@ export function openDatabase(file: string): Database.Database {
 export class EventStore {
   constructor(
     readonly db: Database.Database,
-    private readonly now: () => Date = () => new Date(),
+    readonly now: () => Date = () => new Date(),
   ) {
     this.migrate();
   }
 
-  protected migrate(): void {
+  migrate(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -81,7 +81,7 @@ export class EventStore {
     return this.db.transaction(() => events.map((e) => this.insert(e)))();
   }
 
-  protected insert(e: NewEvent): StoredEvent {
+  insert(e: NewEvent): StoredEvent {
     const event_id = randomUUID();
     const created_at = this.now().toISOString();
     const data = JSON.stringify(e.data);

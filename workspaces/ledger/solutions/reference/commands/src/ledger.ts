@@ -74,7 +74,7 @@ export class Ledger {
       if (err instanceof ConcurrencyError) throw new HttpError(409, `Account ${input.account_id} already exists`);
       throw err;
     }
-    return created[0] as StoredEvent;
+    return created[0];
   }
 
   deposit(m: Movement): { event: StoredEvent; balance_cents: number } {
@@ -93,7 +93,7 @@ export class Ledger {
         data: { amount: fromCents(m.cents), currency: account.currency, ...(m.description ? { description: m.description } : {}) },
       },
     ]);
-    return { event: event as StoredEvent, balance_cents: account.balance_cents + m.cents };
+    return { event: event, balance_cents: account.balance_cents + m.cents };
   }
 
   withdraw(m: Movement): { event: StoredEvent; balance_cents: number } {
@@ -113,7 +113,7 @@ export class Ledger {
         data: { amount: fromCents(m.cents), currency: account.currency, ...(m.description ? { description: m.description } : {}) },
       },
     ]);
-    return { event: event as StoredEvent, balance_cents: account.balance_cents - m.cents };
+    return { event: event, balance_cents: account.balance_cents - m.cents };
   }
 
   transfer(input: { from: string; to: string; cents: number; description?: string | undefined }): {

@@ -47,12 +47,12 @@ export function openDatabase(file: string): Database.Database {
 export class EventStore {
   constructor(
     readonly db: Database.Database,
-    private readonly now: () => Date = () => new Date(),
+    readonly now: () => Date = () => new Date(),
   ) {
     this.migrate();
   }
 
-  protected migrate(): void {
+  migrate(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,7 +154,7 @@ export class EventStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL').get() as { n: number }).n;
   }
 
-  protected insert(e: NewEvent): StoredEvent {
+  insert(e: NewEvent): StoredEvent {
     const event_id = randomUUID();
     const created_at = this.now().toISOString();
     const { lastInsertRowid } = this.db
