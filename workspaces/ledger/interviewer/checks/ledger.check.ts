@@ -174,6 +174,20 @@ const checks: DeclareChecks = (check) => {
       const truth = await replay(t, id);
       const balance = truth.balances.get(id) ?? NaN;
       const lowest = truth.min.get(id) ?? NaN;
+      // Two events claiming the same version of the account: two writers decided on the same state.
+      const clashes = await t.query(
+        'commands',
+        'SELECT version, COUNT(*) AS n FROM events WHERE aggregate_id = ? GROUP BY version HAVING COUNT(*) > 1 ORDER BY version',
+        [id],
+      );
+      if (clashes.length > 0)
+        t.fail(
+          `lost updates: ${clashes.length} version(s) of the account were written twice (${clashes
+            .slice(0, 5)
+            .map((c) => `v${String(c['version'])}×${String(c['n'])}`)
+            .join(', ')}) — concurrent withdrawals decided on the same state`,
+          { expected: 'one event per account version', actual: `${clashes.length} duplicated version(s)` },
+        );
       if (lowest < 0)
         t.fail(`the account went negative: its events replay to a lowest balance of ${money(lowest)} (a lost update)`, {
           expected: '>= 0.00',
