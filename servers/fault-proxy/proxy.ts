@@ -20,6 +20,7 @@ import type {
 } from '../../extension/engine/model/proxy';
 import { FaultlineError } from '../../extension/engine/errors';
 import { hostAccepted } from '../../extension/engine/protocol/hosts';
+import { actsOnTcp, TcpListener } from './tcp';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -255,7 +256,7 @@ class Listener implements ListenerControl {
 }
 
 export class FaultProxy {
-  private readonly listeners = new Map<string, Listener>();
+  private readonly listeners = new Map<string, Listener | TcpListener>();
   private readonly faults = new Map<string, ActiveFault>();
   /**
    * `hold` ({ fault, listener }): a request (or connection) entered a fault's hook and waits on it
@@ -273,7 +274,10 @@ export class FaultProxy {
       existing.setUpstreams(spec.upstreams);
       return existing.info();
     }
-    const l = new Listener(spec.id, spec.service, spec.from, this);
+    const l =
+      spec.protocol === 'tcp'
+        ? new TcpListener(spec.id, spec.service, spec.from, this.log, this.events)
+        : new Listener(spec.id, spec.service, spec.from, this);
     l.setUpstreams(spec.upstreams);
     try {
       await l.listen(spec.port ?? 0);
@@ -283,7 +287,7 @@ export class FaultProxy {
     this.listeners.set(spec.id, l);
     // Faults that target this listener by id (re-created after a restart) apply again.
     for (const f of this.faults.values()) if (f.spec.listeners.includes(l.id)) this.attach(f, l);
-    this.log(`INFO  ${spec.id}: http://127.0.0.1:${l.port} → ${spec.upstreams.join(', ')}`);
+    this.log(`INFO  ${spec.id}: ${l.info().url} → ${spec.upstreams.join(', ')}`);
     return l.info();
   }
 
@@ -300,8 +304,15 @@ export class FaultProxy {
   addFault(spec: ProxyFaultSpec): void {
     const type = faultType(spec.type);
     if (!type?.toxic) throw new FaultlineError('usage', `"${spec.type}" is not a traffic fault the proxy can run`);
+    for (const id of spec.listeners) {
+      const l = this.listener(id);
+      if (!(l instanceof TcpListener)) continue;
+      if (!actsOnTcp(type.toxic))
+        throw new FaultlineError('usage', `"${spec.type}" acts on HTTP requests; ${id} is a TCP pass-through listener`);
+      if (spec.params['match'] !== undefined)
+        throw new FaultlineError('usage', `"match" selects HTTP requests; ${id} is a TCP pass-through listener (drop "match")`);
+    }
     if (this.faults.has(spec.id)) this.removeFault(spec.id);
-    for (const id of spec.listeners) this.listener(id);
     const fault: ActiveFault = {
       spec,
       toxic: type.toxic,
@@ -322,7 +333,7 @@ export class FaultProxy {
     );
   }
 
-  private attach(fault: ActiveFault, l: Listener): void {
+  private attach(fault: ActiveFault, l: Listener | TcpListener): void {
     if (!l.faults.includes(fault)) l.faults.push(fault);
     if (fault.toxic.attach) fault.detach.push(fault.toxic.attach(l, fault.params));
   }
@@ -331,7 +342,10 @@ export class FaultProxy {
     const fault = this.faults.get(id);
     if (!fault) return { removed: false, released: 0 };
     this.faults.delete(id);
-    for (const l of this.listeners.values()) l.faults = l.faults.filter((f) => f !== fault);
+    for (const l of this.listeners.values()) {
+      if (l instanceof TcpListener) l.faults = l.faults.filter((f) => f !== fault);
+      else l.faults = l.faults.filter((f) => f !== fault);
+    }
     for (const undo of fault.detach) undo();
     const released = fault.held;
     fault.release.abort();
@@ -345,27 +359,37 @@ export class FaultProxy {
 
   setStaticRoutes(listener: string, routes: StaticRoute[]): void {
     const l = this.listener(listener);
+    if (l instanceof TcpListener)
+      throw new FaultlineError('usage', `${listener} is a TCP pass-through listener: it cannot serve fixed HTTP answers`);
     l.statics = new Map(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r]));
   }
 
   metrics(): ListenerMetrics[] {
-    return [...this.listeners.values()].map((l) => ({
-      listener: l.id,
-      service: l.service,
-      ...(l.from ? { from: l.from } : {}),
-      requests: l.requests,
-      upgrades: l.upgrades,
-      inFlight: l.inFlight,
-      maxInFlight: l.maxInFlight,
-      routes: [...l.stats.entries()].map(([key, s]) => {
-        const space = key.indexOf(' ');
-        return s.toJSON(key.slice(0, space), key.slice(space + 1));
-      }),
-    }));
+    return [...this.listeners.values()].map((l) =>
+      l instanceof TcpListener
+        ? l.metrics()
+        : {
+            listener: l.id,
+            service: l.service,
+            ...(l.from ? { from: l.from } : {}),
+            requests: l.requests,
+            upgrades: l.upgrades,
+            inFlight: l.inFlight,
+            maxInFlight: l.maxInFlight,
+            routes: [...l.stats.entries()].map(([key, s]) => {
+              const space = key.indexOf(' ');
+              return s.toJSON(key.slice(0, space), key.slice(space + 1));
+            }),
+          },
+    );
   }
 
   resetMetrics(): void {
     for (const l of this.listeners.values()) {
+      if (l instanceof TcpListener) {
+        l.resetMetrics();
+        continue;
+      }
       l.stats.clear();
       l.requests = 0;
       l.upgrades = 0;
@@ -381,7 +405,7 @@ export class FaultProxy {
     await Promise.all([...this.listeners.values()].map((l) => l.close()));
   }
 
-  private listener(id: string): Listener {
+  private listener(id: string): Listener | TcpListener {
     const l = this.listeners.get(id);
     if (!l) throw new FaultlineError('usage', `no listener "${id}"; known: ${[...this.listeners.keys()].join(', ') || '(none)'}`);
     return l;

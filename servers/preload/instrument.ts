@@ -135,13 +135,23 @@ export function set(key: keyof Settings, value: unknown): void {
   } else if (key === 'clockSkew') {
     settings.clockSkew = (value as { offsetMs: number } | null) ?? null;
     applyClockSkew(currentOffset());
+  } else if (key === 'duplicateDelivery') {
+    settings.duplicateDelivery = (value as Settings['duplicateDelivery']) ?? null;
   } else throw new Error(`unknown setting ${String(key)}`);
 }
+
+/**
+ * Bundled servers (not candidate code: they are loaded after the preload, in the same process)
+ * read the settings meant for them here, e.g. servers/broker's `duplicateDelivery`.
+ */
+export const SETTINGS_KEY = Symbol.for('faultline.preload.settings');
+(globalThis as Record<symbol, unknown>)[SETTINGS_KEY] = (key: keyof Settings): unknown => settings[key] ?? null;
 
 export function getStats(): Stats {
   const active: Settings = {};
   if (settings.dbLatency) active.dbLatency = settings.dbLatency;
   if (settings.clockSkew) active.clockSkew = settings.clockSkew;
+  if (settings.duplicateDelivery) active.duplicateDelivery = settings.duplicateDelivery;
   return { ...stats, settings: active };
 }
 

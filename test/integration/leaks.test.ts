@@ -171,7 +171,8 @@ for (const exerciseDir of shippedExercises()) {
 
       // Each service's public address: root, what the root links to, health; the scenario endpoints.
       for (const s of corpus.manifest.services) {
-        const url = state.services[s.name]?.url;
+        // A TCP service (the bundled broker) answers HTTP on the same address too.
+        const url = state.services[s.name]?.url.replace(/^tcp:/, 'http:');
         assert.ok(url, `${s.name} has a public URL`);
         const root = await get(url + '/');
         fetched.push(root, await get(url + s.health.path));

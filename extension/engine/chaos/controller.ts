@@ -16,7 +16,7 @@ import type { IpcClient } from '../protocol/ipc';
 import type { Runtime } from '../runtime';
 import { writeFileAtomic } from '../session';
 import type { Supervisor } from '../supervisor/supervisor';
-import { probe } from '../supervisor/probe';
+import { healthUrl, probe } from '../supervisor/probe';
 import type { Timeline } from '../timeline';
 import { faultType, withDefaults } from './faults';
 import { newSeed, seededRandom, type Random } from './random';
@@ -214,7 +214,7 @@ export class ChaosController {
   private async healthCheck(): Promise<ResetReport['health']> {
     return Promise.all(
       this.opts.supervisor.status().map(async (s) => {
-        const r = await probe(s.url + s.health, 2000);
+        const r = await probe(healthUrl(s.url, s.health), 2000);
         return {
           service: s.name,
           ok: r.ok,

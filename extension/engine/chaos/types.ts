@@ -73,6 +73,8 @@ export interface FaultType<P extends TObject = TObject> {
   needs?: {
     /** The target must declare a `database` (data faults, seeding). */
     database?: boolean;
+    /** The target must be this bundled server (`"role": "bundled", "entry": <server>`), e.g. "broker". */
+    server?: string;
   };
   /**
    * Its effect outlives the session that applied it (rows written into a database). A session that
@@ -137,4 +139,33 @@ export interface Toxic<P> {
   body?(params: P, ctx: ToxicContext): NodeJS.ReadWriteStream;
   /** WebSocket/upgrade connections. */
   upgrade?(socket: net.Socket, params: P, ctx: ToxicContext): Promise<Verdict> | Verdict;
+  /**
+   * TCP pass-through listeners: a client connected, before the proxy connects upstream ("handled":
+   * the toxic dealt with the connection, e.g. reset it). A toxic with neither `connection` nor
+   * `chunk` nor `attach` cannot act on TCP listeners, and the proxy refuses to start it there.
+   */
+  connection?(x: TcpExchange, params: P): Promise<Verdict> | Verdict;
+  /** TCP pass-through listeners: each chunk of bytes, either way, of every open connection while the fault is active. */
+  chunk?(x: TcpChunk, params: P): Promise<Verdict> | Verdict;
+}
+
+/** One connection through a TCP pass-through listener, as a toxic sees it. */
+export interface TcpExchange {
+  listener: ListenerControl;
+  /** Aborted when the fault is removed or the connection closed: anything waiting must stop waiting. */
+  released: AbortSignal;
+  random: () => number;
+  /** Reset the connection both ways (TCP RST to the client). */
+  reset(): void;
+  /** Count the connection (or chunk) as acted on by this fault, for metrics. */
+  affected(): void;
+}
+
+/** One chunk of bytes crossing a TCP pass-through listener. */
+export interface TcpChunk extends TcpExchange {
+  bytes: Buffer;
+  /** "in": client → service; "out": service → client. */
+  direction: 'in' | 'out';
+  /** When the proxy read it (performance.now()): a delay counts from here, so chunks stay pipelined. */
+  readAt: number;
 }

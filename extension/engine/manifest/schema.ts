@@ -73,6 +73,17 @@ export const Service = Type.Object(
       }),
     ),
     replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, default: 1, description: 'Number of identical processes to run.' })),
+    protocol: Type.Optional(
+      Type.Union([Type.Literal('http'), Type.Literal('tcp')], {
+        default: 'http',
+        description:
+          'What clients speak to this service, which decides the fault proxy listeners in front of it (public and every dependency edge). ' +
+          '"http": faults per request, metrics per route. "tcp": bytes pass through unchanged (MQTT, a database protocol…); ' +
+          'the network faults latency, down, reset_peer, bandwidth and partition act per connection and per chunk, metrics count ' +
+          'connections and bytes, and ${services.<name>.url} is tcp://127.0.0.1:<port>. The health path is still probed over HTTP ' +
+          "on the service's own port (servers/broker tells the two apart by the first byte).",
+      }),
+    ),
     database: Type.Optional(
       Type.Object(
         {

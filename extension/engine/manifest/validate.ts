@@ -416,6 +416,15 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
       if (type?.needs?.database && f.target !== undefined && !services.get(f.target)?.database) {
         error([...at, 'target'], `fault "${f.type}" changes a database, but service "${f.target}" declares no "database"`);
       }
+      const server = type?.needs?.server;
+      if (server && f.target !== undefined) {
+        const s = services.get(f.target);
+        if (s && (s.role !== 'bundled' || s.entry !== server))
+          error(
+            [...at, 'target'],
+            `fault "${f.type}" acts on the bundled ${server} server, but service "${f.target}" is not one (its entry is "${s.entry}")`,
+          );
+      }
     }),
   );
   if (m.scenarioEndpoints && !services.has(m.scenarioEndpoints.service)) {

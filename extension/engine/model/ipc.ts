@@ -37,6 +37,11 @@ export const PreloadSettingsSchema = Type.Object({
     ]),
   ),
   clockSkew: Type.Optional(Type.Union([Type.Object({ offsetMs: Type.Number() }), Type.Null()])),
+  /**
+   * Read by bundled servers that implement it (servers/broker: every message delivered twice).
+   * `probability` per message, decided by a stream seeded with `seed`.
+   */
+  duplicateDelivery: Type.Optional(Type.Union([Type.Object({ probability: Type.Number(), seed: Type.Integer() }), Type.Null()])),
 });
 export type PreloadSettings = Static<typeof PreloadSettingsSchema>;
 export type PreloadSettingKey = keyof PreloadSettings;

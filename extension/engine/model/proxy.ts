@@ -12,6 +12,12 @@ export const ListenerSpec = Type.Object({
   /** Calling service for an edge listener (absent for the public one). */
   from: Type.Optional(Type.String()),
   upstreams: Type.Array(Type.String(), { minItems: 1 }),
+  /**
+   * "http" (default): an HTTP-aware listener (faults per request, metrics per route). "tcp": a byte
+   * pass-through for any other protocol (MQTT, a database wire protocol…): faults per connection and
+   * per chunk, metrics per listener (connections, bytes).
+   */
+  protocol: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('tcp')])),
   /** Port to listen on; 0 = any (a re-created listener asks for its previous port). */
   port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
 });
@@ -25,6 +31,7 @@ export const ListenerInfo = Type.Object({
   url: Type.String(),
   upstreams: Type.Array(Type.String()),
   down: Type.Boolean(),
+  protocol: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('tcp')])),
 });
 export type ListenerInfo = Static<typeof ListenerInfo>;
 
@@ -70,6 +77,19 @@ export const RouteMetrics = Type.Object({
 });
 export type RouteMetrics = Static<typeof RouteMetrics>;
 
+/** What crossed a TCP pass-through listener since the last reset. */
+export const TcpMetrics = Type.Object({
+  /** Connections accepted, and open right now. */
+  connections: Type.Integer(),
+  open: Type.Integer(),
+  /** Bytes from clients to the service, and from the service to clients. */
+  bytesIn: Type.Integer(),
+  bytesOut: Type.Integer(),
+  /** Connections (refused, reset, held) or chunks (delayed, throttled) each fault type acted on. */
+  faults: Type.Record(Type.String(), Type.Integer()),
+});
+export type TcpMetrics = Static<typeof TcpMetrics>;
+
 export const ListenerMetrics = Type.Object({
   listener: Type.String(),
   service: Type.String(),
@@ -80,5 +100,7 @@ export const ListenerMetrics = Type.Object({
   inFlight: Type.Integer(),
   maxInFlight: Type.Integer(),
   routes: Type.Array(RouteMetrics),
+  /** TCP listeners only (their traffic has no routes). */
+  tcp: Type.Optional(TcpMetrics),
 });
 export type ListenerMetrics = Static<typeof ListenerMetrics>;

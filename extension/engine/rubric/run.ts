@@ -18,7 +18,7 @@ import type { CheckInfo, CheckRunnerIpc } from '../model/ipc';
 import { ChildGroup } from '../process/group';
 import { IpcTimeout } from '../protocol/ipc';
 import type { Runtime } from '../runtime';
-import { probe } from '../supervisor/probe';
+import { healthUrl, probe } from '../supervisor/probe';
 import type { Supervisor } from '../supervisor/supervisor';
 import type { Timeline } from '../timeline';
 import type { LogRecord } from '../model/services';
@@ -299,7 +299,7 @@ async function runOne(
 
 async function reviveUnresponsive(ctx: RubricContext, after: string): Promise<void> {
   for (const s of ctx.supervisor.status()) {
-    const answer = await probe(s.url + s.health, 1500);
+    const answer = await probe(healthUrl(s.url, s.health), 1500);
     if (answer.ok) continue;
     ctx.timeline.append('service.restarted', {
       service: s.name,

@@ -31,3 +31,11 @@ export function probe(url: string, timeoutMs: number): Promise<ProbeResult> {
     );
   });
 }
+
+/**
+ * The URL of a service's health path at `url` — also for a TCP service (`tcp://…`, see the
+ * manifest's `protocol`), which answers its health path over HTTP on the same address.
+ */
+export function healthUrl(url: string, healthPath: string): string {
+  return url.replace(/^tcp:/, 'http:') + healthPath;
+}

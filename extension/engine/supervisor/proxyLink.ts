@@ -60,7 +60,7 @@ export class ProxyLink {
   url(listenerId: string): string {
     const l = this.listeners.get(listenerId);
     if (!l) throw new FaultlineError('service-failed', `no proxy listener "${listenerId}"`);
-    return `http://127.0.0.1:${l.port}`;
+    return `${l.protocol === 'tcp' ? 'tcp' : 'http'}://127.0.0.1:${l.port}`;
   }
 
   has(listenerId: string): boolean {

@@ -357,10 +357,17 @@ export class Supervisor {
     for (const dep of caller.dependsOn ?? []) {
       const upstreams = (this.slots.get(dep) ?? []).map((s) => s.instance.url);
       if (upstreams.length === 0) continue;
-      await this.proxy.listen({ id: edgeId(caller.name, dep), service: dep, from: caller.name, upstreams });
+      const protocol = this.service(dep).protocol ?? 'http';
+      await this.proxy.listen({ id: edgeId(caller.name, dep), service: dep, from: caller.name, upstreams, protocol });
       if (upstreams.length > 1) {
         for (const [i, upstream] of upstreams.entries()) {
-          await this.proxy.listen({ id: edgeId(caller.name, dep, i + 1), service: dep, from: caller.name, upstreams: [upstream] });
+          await this.proxy.listen({
+            id: edgeId(caller.name, dep, i + 1),
+            service: dep,
+            from: caller.name,
+            upstreams: [upstream],
+            protocol,
+          });
         }
       }
     }
@@ -465,7 +472,12 @@ export class Supervisor {
     if (failure) return failure;
     this.startMonitor();
     try {
-      await this.proxy.listen({ id: service.name, service: service.name, upstreams: slots.map((s) => s.instance.url) });
+      await this.proxy.listen({
+        id: service.name,
+        service: service.name,
+        upstreams: slots.map((s) => s.instance.url),
+        protocol: service.protocol ?? 'http',
+      });
     } catch (err) {
       return err instanceof FaultlineError
         ? err

@@ -8,6 +8,7 @@ import { bandwidth } from './bandwidth';
 import { concurrentBurst } from './concurrent_burst';
 import { dbInsert, dbUpdate, seedRows } from './data';
 import { down } from './down';
+import { duplicateDelivery } from './duplicate_delivery';
 import { hang } from './hang';
 import { httpError } from './http_error';
 import { latency } from './latency';
@@ -34,6 +35,7 @@ export const FAULT_TYPES: readonly FaultType[] = [
   pause,
   dbLatency,
   clockSkew,
+  duplicateDelivery,
 ];
 
 const byName = new Map(FAULT_TYPES.map((f) => [f.type, f]));

@@ -7,7 +7,8 @@ export const latency = trafficFault({
   summary: 'Delay requests by a fixed time plus jitter',
   description:
     'Holds each matching request for `ms` ± `jitterMs` before forwarding it (or holds the answer, with ' +
-    '`direction: "response"`). Removing the fault releases every held request at once.',
+    '`direction: "response"`). On a TCP listener every chunk of bytes going that way (client → service for ' +
+    '"request") is delayed, on open connections too. Removing the fault releases every held request at once.',
   params: Type.Object(
     {
       ms: Type.Integer({ minimum: 0, maximum: 600_000, default: 300, description: 'Added delay in milliseconds.' }),
@@ -36,6 +37,13 @@ export const latency = trafficFault({
     },
     async upgrade(_socket, p, { released, random }) {
       await sleep(delay(p.ms, p.jitterMs, random), released);
+      return 'continue' as const;
+    },
+    // TCP: every chunk one way is held until `ms` after the proxy read it (chunks stay pipelined).
+    async chunk(x, p) {
+      if ((p.direction === 'request') !== (x.direction === 'in')) return 'continue' as const;
+      x.affected();
+      await sleep(delay(p.ms, p.jitterMs, x.random) - (performance.now() - x.readAt), x.released);
       return 'continue' as const;
     },
   },

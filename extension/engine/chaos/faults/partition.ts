@@ -40,6 +40,19 @@ export const partition: FaultType<typeof params> = {
       if (p.mode === 'blackhole') await sleep(2 ** 31 - 1, released);
       return 'continue' as const;
     },
+    // TCP: a blackhole holds new connections and every byte of open ones until the fault is removed.
+    async connection(x, p) {
+      if (p.mode !== 'blackhole') return 'continue' as const;
+      x.affected();
+      await sleep(2 ** 31 - 1, x.released);
+      return 'continue' as const;
+    },
+    async chunk(x, p) {
+      if (p.mode !== 'blackhole') return 'continue' as const;
+      x.affected();
+      await sleep(2 ** 31 - 1, x.released);
+      return 'continue' as const;
+    },
   },
   async apply(ctx, p, fault) {
     const [a, b] = p.between;
