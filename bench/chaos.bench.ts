@@ -304,10 +304,133 @@ async function proxyOverhead(rounds: number): Promise<string> {
   }
 }
 
+/** Sequential round trips of a 64-byte message over one connection (ms each). */
+async function tcpRoundTrips(port: number, n: number): Promise<number[]> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const message = Buffer.alloc(64, 7);
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await new Promise<void>((resolve) => {
+        let got = 0;
+        const onData = (d: Buffer) => {
+          got += d.length;
+          if (got >= message.length) {
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+        socket.write(message);
+      });
+      out.push(performance.now() - t);
+    }
+  } finally {
+    socket.destroy();
+  }
+  return out;
+}
+
+/** MB/s of a 64 MB stream echoed back through one connection. */
+async function tcpThroughput(port: number): Promise<number> {
+  const total = 64 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const t = performance.now();
+  await new Promise<void>((resolve) => {
+    let got = 0;
+    socket.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= total) resolve();
+    });
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  const seconds = (performance.now() - t) / 1000;
+  socket.destroy();
+  return total / 1024 / 1024 / seconds;
+}
+
+/** The fault proxy's TCP pass-through listener (a broker's or a database's wire) next to a direct connection. */
+export async function tcpOverhead(rounds: number): Promise<string> {
+  const children: ChildProcess[] = [];
+  try {
+    const echo = await startChild(
+      ['-e', "const s=require('net').createServer((c)=>c.pipe(c));s.listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))"],
+      {},
+      /PORT (\d+)/,
+    );
+    children.push(echo.child);
+    const upstreamPort = Number(echo.match[1]);
+    const minimal = await startChild(
+      [
+        '-e',
+        `const net=require('net');const s=net.createServer((c)=>{const u=net.connect(${upstreamPort},'127.0.0.1');c.pipe(u);u.pipe(c);c.on('error',()=>u.destroy());u.on('error',()=>c.destroy())});` +
+          `s.listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))`,
+      ],
+      {},
+      /PORT (\d+)/,
+    );
+    children.push(minimal.child);
+    const token = 'bench-token';
+    const ours = await startChild(
+      [path.join(root, 'dist', 'servers', 'fault-proxy.js')],
+      { FAULTLINE_PROXY_TOKEN: token, PORT: '0' },
+      /control API on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    children.push(ours.child);
+    const proxy = apiClient(proxyApi, ours.match[1] ?? '', token);
+    const tcp = await proxy.listen({ id: 'tcp', service: 'bench', upstreams: [`tcp://127.0.0.1:${upstreamPort}`], protocol: 'tcp' });
+    const targets = [
+      { name: 'direct', port: upstreamPort },
+      { name: 'minimal Node pipe proxy (floor)', port: Number(minimal.match[1]) },
+      { name: 'faultline proxy, TCP listener', port: tcp.port },
+    ];
+    const samples = new Map<string, { lat: number[]; mbs: number[] }>();
+    for (let r = 0; r < rounds; r++) {
+      for (const target of targets) {
+        const s = samples.get(target.name) ?? { lat: [], mbs: [] };
+        s.lat.push(...(await tcpRoundTrips(target.port, 2000)));
+        s.mbs.push(await tcpThroughput(target.port));
+        samples.set(target.name, s);
+      }
+    }
+    const d = samples.get('direct');
+    const dP50 = median(d?.lat ?? []);
+    const dMbs = median(d?.mbs ?? []);
+    const rows = targets.map((t) => {
+      const s = samples.get(t.name) ?? { lat: [], mbs: [] };
+      const p50 = median(s.lat);
+      const mbs = median(s.mbs);
+      return `| ${t.name} | ${ms(p50)} ms | ${ms(quantile(s.lat, 0.99))} ms | ${t.name === 'direct' ? '—' : `+${ms(p50 - dP50)} ms`} | ${Math.round(mbs)} MB/s | ${(mbs / dMbs).toFixed(2)}× |`;
+    });
+    return [
+      `fault-proxy TCP pass-through, ${rounds} interleaved rounds; latency: 2000 sequential 64-byte round trips on one connection; throughput: 64 MB echoed through one connection; ${os.cpus().length} CPUs`,
+      '',
+      '| path | p50 | p99 | added p50 | throughput | vs direct |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n');
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+  }
+}
+
 export async function run(args: string[]): Promise<string> {
   const i = args.indexOf('--rounds');
   const rounds = i >= 0 ? Number(args[i + 1]) : 3;
   const a = await activationLatency(Math.max(5, rounds * 5));
   const b = await proxyOverhead(rounds);
-  return `${a}\n\n${b}`;
+  const c = await tcpOverhead(rounds);
+  return `${a}\n\n${b}\n\n${c}`;
 }
