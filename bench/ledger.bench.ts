@@ -1,0 +1,150 @@
+/**
+ * The ledger reference under load, side by side in one run:
+ *
+ * 1. commands per second: autocannon POSTs deposits at the `commands` service through the fault
+ *    proxy (its public address, round robin over its 2 replicas) and directly at one replica;
+ * 2. projection lag at a steady 200 commands/s: for each deposit, the time from its 201 to the
+ *    moment the read model (`queries`) shows it, through the broker and the projector (every hop
+ *    through the fault proxy, as in an interview).
+ *
+ *   npm run bench -- ledger [--seconds N]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import type { SessionState } from '../extension/engine/session';
+
+const root = path.resolve(__dirname, '..');
+const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
+const cli = path.join(root, 'dist', 'cli.js');
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+function commandsPerSecond(url: string, account: string, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${url}/commands/deposit`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ account_id: account, amount: 1 }),
+        connections: 16,
+        duration: seconds,
+      },
+      (err, result) => (err ? reject(err) : resolve(result.requests.average)),
+    );
+  });
+}
+
+/** Deposits of 1 at `rate`/s for `seconds`; the read model polled meanwhile; lag per deposit (ms). */
+async function projectionLag(commandsUrl: string, queriesUrl: string, account: string, rate: number, seconds: number): Promise<number[]> {
+  const start = Number(((await (await fetch(`${queriesUrl}/accounts/${account}`)).json()) as { balance: string }).balance);
+  const acked: number[] = [];
+  const seen: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || seen.length < acked.length) {
+      const res = await fetch(`${queriesUrl}/accounts/${account}`);
+      const balance = Number(((await res.json()) as { balance: string }).balance) - start;
+      const now = performance.now();
+      while (seen.length < Math.min(balance, acked.length)) seen.push(now);
+      if (!polling && performance.now() - (acked.at(-1) ?? 0) > 30_000) break;
+    }
+  })();
+  const n = rate * seconds;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      post(`${commandsUrl}/commands/deposit`, { account_id: account, amount: 1 }).then((r) => {
+        if (r.status !== 201) throw new Error(`deposit answered ${r.status}: ${JSON.stringify(r.json)}`);
+        acked.push(performance.now());
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  polling = false;
+  await poller;
+  acked.sort((a, b) => a - b);
+  return seen.map((t, i) => Math.max(0, t - (acked[i] ?? t)));
+}
+
+export async function run(args: string[]): Promise<string> {
+  const i = args.indexOf('--seconds');
+  const seconds = i >= 0 ? Number(args[i + 1]) : 5;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-ledger-'));
+  const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
+  let up: ChildProcess | undefined;
+  try {
+    const ws = path.join(tmp, 'ws');
+    const made = spawnSync(node, [cli, 'new', 'ledger', ws, '--solution', 'reference'], { env, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    up = spawn(node, [cli, 'up', ws], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const state = await new Promise<SessionState>((resolve, reject) => {
+      let buf = '';
+      up?.stdout?.setEncoding('utf8').on('data', (d: string) => {
+        buf += d;
+        const m = /^FAULTLINE_READY (.*)$/m.exec(buf);
+        if (m?.[1]) resolve(JSON.parse(m[1]) as SessionState);
+      });
+      up?.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
+    });
+    const commands = state.services['commands'];
+    const queries = state.services['queries'];
+    if (!commands || !queries) throw new Error('the ledger session has no commands/queries service');
+    const proxied = commands.url;
+    const direct = commands.urls[0] ?? proxied;
+    // The replicas' own ports (the state's urls are the proxy's per-replica edges): ask the status.
+    const status = JSON.parse(spawnSync(node, [cli, 'status', ws, '--json'], { env, encoding: 'utf8' }).stdout) as {
+      services: { name: string; instances: { url: string }[] }[];
+    };
+    const replica = status.services.find((s) => s.name === 'commands')?.instances[0]?.url ?? direct;
+    const account = 'BENCH-001';
+    const created = await post(`${proxied}/commands/create-account`, {
+      account_id: account,
+      owner_name: 'Bench',
+      initial_balance: 0,
+      currency: 'USD',
+    });
+    if (created.status !== 201) throw new Error(`create-account answered ${created.status}: ${JSON.stringify(created.json)}`);
+
+    const rounds = 3;
+    const rps: Record<'proxy' | 'direct', number[]> = { proxy: [], direct: [] };
+    for (let r = 0; r < rounds; r++) {
+      rps.proxy.push(await commandsPerSecond(proxied, account, seconds));
+      rps.direct.push(await commandsPerSecond(replica, account, seconds));
+    }
+    const lag = await projectionLag(proxied, queries.url, account, 200, seconds);
+    const med = (xs: number[]) => quantile(xs, 0.5);
+    return [
+      `ledger reference, ${rounds} interleaved rounds of ${seconds} s, autocannon 16 connections; ${os.cpus().length} CPUs (client, proxy, broker and services share them)`,
+      '',
+      '| measure | through the fault proxy | direct (one replica) | ratio |',
+      '|---|---|---|---|',
+      `| deposits per second | ${Math.round(med(rps.proxy))} | ${Math.round(med(rps.direct))} | ${(med(rps.proxy) / med(rps.direct)).toFixed(2)}× |`,
+      '',
+      `projection lag at 200 deposits/s for ${seconds} s (${lag.length} deposits; 201 → visible in \`queries\`, via broker and projector): ` +
+        `p50 ${quantile(lag, 0.5).toFixed(1)} ms, p99 ${quantile(lag, 0.99).toFixed(1)} ms, max ${Math.max(...lag).toFixed(1)} ms`,
+    ].join('\n');
+  } finally {
+    if (up && up.exitCode === null) {
+      const exited = new Promise((r) => up?.on('exit', r));
+      up.kill('SIGINT');
+      await exited;
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
