@@ -389,6 +389,8 @@ export class Supervisor {
       PORT: String(requested),
       HOST: '127.0.0.1',
       NODE_ENV: 'development',
+      /** Which replica this process is (1-based), so replicas can say who answered. */
+      REPLICA: String(n),
       FAULTLINE_PRELOAD_SETTINGS: JSON.stringify(this.preloadSettings.get(service.name) ?? {}),
     };
     if (service.database) {
