@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { cliEnv, eventually, scaffold, startUp, suiteCleanup, tempDir, type UpProcess } from 'faultline/testing';
+import { cliEnv, controlClient, eventually, scaffold, startUp, suiteCleanup, tempDir, type UpProcess } from 'faultline/testing';
 
 interface Endpoint {
   name: string;
@@ -73,6 +73,45 @@ describe('load-pipeline ingress', () => {
     assert.equal(unknown.status, 404);
     assert.match(unknown.body, /foo\.localhost/);
     assert.match(unknown.body, /bar\.localhost/);
+  });
+
+  it('faults with `replica` hit one replica only: slow_replica delays bar#1, replica_dies takes foo#1 out', async () => {
+    const control = controlClient(up.state, 60_000);
+    await control.chaosActivate({ mode: 'slow_replica' });
+    try {
+      await control.resetMetrics({});
+      const seen = new Set<string>();
+      for (let i = 0; i < 8; i++) seen.add((await get(ingress, 'bar.localhost')).replica);
+      assert.deepEqual([...seen].sort(), ['bar-1', 'bar-2']);
+      const delayed = Object.fromEntries(
+        (await control.metrics(null))
+          .filter((l) => l.from === 'ingress' && l.listener.includes('#'))
+          .map((l) => [l.listener, l.routes.reduce((n, r) => n + (r.faults['latency'] ?? 0), 0)]),
+      );
+      assert.ok((delayed['ingress->bar#1'] ?? 0) >= 1, JSON.stringify(delayed));
+      assert.equal(delayed['ingress->bar#2'], 0, JSON.stringify(delayed));
+      assert.equal(delayed['ingress->foo#1'], 0, JSON.stringify(delayed));
+    } finally {
+      await control.chaosReset({});
+    }
+    await control.chaosActivate({ mode: 'replica_dies' });
+    try {
+      await eventually(
+        async () => {
+          const e = await endpoints(ingress);
+          return (
+            e.find((x) => x.name === 'foo.localhost#1')?.ready === false &&
+            e.filter((x) => x.name !== 'foo.localhost#1').every((x) => x.ready)
+          );
+        },
+        10_000,
+        'foo.localhost#1 (only) out of the rotation',
+      );
+      for (let i = 0; i < 4; i++) assert.equal((await get(ingress, 'foo.localhost')).replica, 'foo-2');
+    } finally {
+      await control.chaosReset({});
+    }
+    await eventually(async () => (await endpoints(ingress)).every((e) => e.ready), 20_000, 'foo.localhost#1 back after the reset');
   });
 
   it('a replica killed under load leaves the rotation at its next probe; no request is lost after that', async () => {
