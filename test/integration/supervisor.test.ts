@@ -235,7 +235,7 @@ describe('supervisor', () => {
     assert.ok(logs.some((l) => l.level === 'info' && /responding again after/.test(l.message)));
   });
 
-  it('runs replicas, each on its own port', async (t) => {
+  it('runs replicas, each on its own port, each knowing its number (REPLICA)', async (t) => {
     const { sup } = supervise(t, [service('echo', { replicas: 2 })]);
     await sup.start();
     const s = sup.status()[0]!;
@@ -245,6 +245,10 @@ describe('supervisor', () => {
       s.urls,
       s.instances.map((i) => i.url),
     );
+    const replicas = await Promise.all(
+      s.instances.map(async (i) => ((await (await fetch(`${i.url}/env?names=REPLICA`)).json()) as { REPLICA: string | null }).REPLICA),
+    );
+    assert.deepEqual(replicas, ['1', '2']);
   });
 
   it('reports an occupied port clearly', async (t) => {
