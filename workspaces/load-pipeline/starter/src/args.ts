@@ -19,7 +19,9 @@ export class Flags {
       const known = Object.keys(spec)
         .map((k) => `--${k}`)
         .join(', ');
-      throw new UsageError(`${(err as Error).message.split('\n')[0]} (flags: ${known})`);
+      // Node's message goes on about positionals after '--': its first sentence is the point.
+      const first = ((err as Error).message.split('\n')[0] ?? '').split('. ')[0];
+      throw new UsageError(`${first} (flags: ${known})`);
     }
   }
 
