@@ -249,6 +249,11 @@ describe('supervisor', () => {
       s.instances.map(async (i) => ((await (await fetch(`${i.url}/env?names=REPLICA`)).json()) as { REPLICA: string | null }).REPLICA),
     );
     assert.deepEqual(replicas, ['1', '2']);
+    // One replica can be signalled on its own (the kill fault's `replica`).
+    assert.deepEqual(sup.signal('echo', 'SIGKILL', 2), [s.instances[1]!.pid]);
+    assert.throws(() => sup.signal('echo', 'SIGKILL', 3), /echo has no replica 3/);
+    await sup.revive('echo');
+    assert.equal(sup.status()[0]!.instances[0]!.pid, s.instances[0]!.pid, 'replica 1 was not touched');
   });
 
   it('reports an occupied port clearly', async (t) => {
