@@ -235,7 +235,7 @@ describe('supervisor', () => {
     assert.ok(logs.some((l) => l.level === 'info' && /responding again after/.test(l.message)));
   });
 
-  it('runs replicas, each on its own port', async (t) => {
+  it('runs replicas, each on its own port, each knowing its number (REPLICA)', async (t) => {
     const { sup } = supervise(t, [service('echo', { replicas: 2 })]);
     await sup.start();
     const s = sup.status()[0]!;
@@ -245,6 +245,15 @@ describe('supervisor', () => {
       s.urls,
       s.instances.map((i) => i.url),
     );
+    const replicas = await Promise.all(
+      s.instances.map(async (i) => ((await (await fetch(`${i.url}/env?names=REPLICA`)).json()) as { REPLICA: string | null }).REPLICA),
+    );
+    assert.deepEqual(replicas, ['1', '2']);
+    // One replica can be signalled on its own (the kill fault's `replica`).
+    assert.deepEqual(sup.signal('echo', 'SIGKILL', 2), [s.instances[1]!.pid]);
+    assert.throws(() => sup.signal('echo', 'SIGKILL', 3), /echo has no replica 3/);
+    await sup.revive('echo');
+    assert.equal(sup.status()[0]!.instances[0]!.pid, s.instances[0]!.pid, 'replica 1 was not touched');
   });
 
   it('reports an occupied port clearly', async (t) => {

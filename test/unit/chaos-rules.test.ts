@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type * as http from 'node:http';
 import { describe, it } from 'node:test';
 import { checkFault, faultType, FAULT_TYPES, withDefaults } from '../../extension/engine/chaos/faults';
-import { matches } from '../../extension/engine/chaos/faults/common';
+import { matches, replicaListeners } from '../../extension/engine/chaos/faults/common';
 import { delay } from '../../extension/engine/chaos/faults/latency';
 import { seededRandom } from '../../extension/engine/chaos/random';
 import { routeOf } from '../../servers/fault-proxy/proxy';
@@ -31,6 +31,16 @@ describe('fault matching', () => {
     assert.equal(matches(m, req('POST', '/api/products/3/4/reserve')), false);
     assert.equal(matches(m, req('POST', '/api/products/3/reserve/x')), false);
     assert.equal(matches({ path: '/a.b/*' }, req('GET', '/aXb/1')), false, 'regex characters are literal');
+  });
+});
+
+describe('one replica', () => {
+  it('a traffic fault with `replica` acts on the per-replica edges #N only; without it, on every listener', () => {
+    const all = ['foo', 'ingress->foo', 'ingress->foo#1', 'ingress->foo#2', 'other->foo#1', 'x->foo#12'];
+    assert.deepEqual(replicaListeners(all, undefined), all);
+    assert.deepEqual(replicaListeners(all, 1), ['ingress->foo#1', 'other->foo#1']);
+    assert.deepEqual(replicaListeners(all, 2), ['ingress->foo#2']);
+    assert.deepEqual(replicaListeners(all, 3), []);
   });
 });
 

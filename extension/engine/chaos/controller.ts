@@ -321,7 +321,7 @@ export class ChaosController {
         },
       },
       process: {
-        signal: (service, sig) => Promise.resolve(sup.signal(service, sig).length),
+        signal: (service, sig, replica) => Promise.resolve(sup.signal(service, sig, replica).length),
         setPreload: (service, key, value) => sup.setPreload(service, key, value),
         crashLoop: (service, afterMs) => Promise.resolve(sup.crashLoop(service, afterMs)),
         revive: (service) => sup.revive(service),

@@ -47,7 +47,8 @@ export interface DbPort {
 }
 
 export interface ProcessPort {
-  signal(service: string, signal: NodeJS.Signals): Promise<number>;
+  /** Signals every process of the service, or only replica `replica` (1-based); resolves with how many. */
+  signal(service: string, signal: NodeJS.Signals, replica?: number): Promise<number>;
   /** Settings the preload applies inside the service process (and to every restart of it). */
   setPreload(service: string, key: string, value: Record<string, unknown> | null): Promise<void>;
   /** Kill the service `afterMs` after each start from now on; `null` stops that. */

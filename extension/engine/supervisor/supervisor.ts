@@ -263,9 +263,15 @@ export class Supervisor {
     return this.faultProxy.status();
   }
 
-  /** Send a signal to every process of a service; returns their pids. */
-  signal(name: string, sig: NodeJS.Signals): number[] {
-    const slots = this.slots.get(this.service(name).name) ?? [];
+  /** Send a signal to every process of a service, or to one replica (1-based); returns their pids. */
+  signal(name: string, sig: NodeJS.Signals, replica?: number): number[] {
+    let slots = this.slots.get(this.service(name).name) ?? [];
+    if (replica !== undefined) {
+      const all = slots.length;
+      slots = slots.filter((s) => s.instance.spec.instance === replica);
+      if (slots.length === 0)
+        throw new FaultlineError('usage', `${name} has no replica ${replica}`, `it runs ${all} replica(s), numbered from 1`);
+    }
     const pids: number[] = [];
     for (const slot of slots) if (slot.instance.signal(sig) && slot.instance.pid) pids.push(slot.instance.pid);
     if (pids.length === 0) throw new FaultlineError('not-running', `${name} has no running process to signal`);
@@ -396,6 +402,8 @@ export class Supervisor {
       PORT: String(requested),
       HOST: '127.0.0.1',
       NODE_ENV: 'development',
+      /** Which replica this process is (1-based), so replicas can say who answered. */
+      REPLICA: String(n),
       FAULTLINE_PRELOAD_SETTINGS: JSON.stringify(this.preloadSettings.get(service.name) ?? {}),
     };
     if (service.database) {

@@ -56,11 +56,26 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Which caller's traffic a fault acts on. Spread into the params of faults that act on whole listeners. */
-export const FROM = { from: From };
+export const Replica = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    maximum: 8,
+    description:
+      'Only one replica: the per-replica edge listener #N (the N-th address of ${services.<name>.urls}) of a ' +
+      'service with replicas; every listener to the service when absent.',
+  }),
+);
 
-/** Which requests, and from which caller. Spread into the params of faults that act per request. */
-export const TRAFFIC = { match: Match, from: From };
+/** Which caller's traffic a fault acts on. Spread into the params of faults that act on whole listeners. */
+export const FROM = { from: From, replica: Replica };
+
+/** Which requests, from which caller, to which replica. Spread into the params of faults that act per request. */
+export const TRAFFIC = { match: Match, from: From, replica: Replica };
+
+/** The listeners a traffic fault acts on: all of them, or the per-replica edges (`<edge>#N`) of one replica. */
+export function replicaListeners(listeners: string[], replica: number | undefined): string[] {
+  return replica === undefined ? listeners : listeners.filter((id) => id.endsWith(`#${replica}`));
+}
 
 /** The `from` service of a traffic fault, for the registry's reference check. */
 export function fromService(p: { from?: string | undefined }): { path: (string | number)[]; name: string }[] {
@@ -90,10 +105,16 @@ export function trafficFault<P extends TObject>(def: {
     services: (p) => fromService(p),
     async apply(ctx: FaultContext, p, fault): Promise<Undo> {
       const target = ctx.target as string;
-      const from = (p as { from?: string }).from;
-      const listeners = ctx.proxy.listenersTo(target, from);
-      if (listeners.length === 0)
+      const { from, replica } = p as { from?: string; replica?: number };
+      const all = ctx.proxy.listenersTo(target, from);
+      if (all.length === 0)
         throw new Error(from ? `no traffic from ${from} to ${target}: ${from} does not depend on ${target}` : `no listener for ${target}`);
+      const listeners = replicaListeners(all, replica);
+      if (listeners.length === 0)
+        throw new Error(
+          `no listener to replica ${replica} of ${target}${from ? ` from ${from}` : ''}: ` +
+            `per-replica listeners exist for the dependencies of a service (\${services.${target}.urls}) when ${target} has that many replicas`,
+        );
       await ctx.proxy.addFault({
         id: fault.id,
         type: def.type,

@@ -8,6 +8,13 @@ const killParams = Type.Object(
       default: 'SIGKILL',
       description: 'Signal sent to the service process group.',
     }),
+    replica: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 8,
+        description: 'Only this replica (1-based) of a service with replicas; every process when absent.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -16,11 +23,13 @@ export const kill: FaultType<typeof killParams> = {
   type: 'kill',
   layer: 'process',
   summary: 'Kill the service process once (the supervisor restarts it)',
-  description: 'Sends `signal` to the service. The supervisor notices the crash and restarts it with backoff, like an orchestrator would.',
+  description:
+    'Sends `signal` to the service (or to one of its replicas). The supervisor notices the crash and restarts it with backoff, ' +
+    'like an orchestrator would.',
   target: 'required',
   params: killParams,
   async apply(ctx, p) {
-    const pids = await ctx.process.signal(ctx.target as string, p.signal);
+    const pids = await ctx.process.signal(ctx.target as string, p.signal, p.replica);
     return { service: ctx.target, signalled: pids };
   },
   async revert(ctx, undo) {
