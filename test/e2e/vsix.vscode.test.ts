@@ -79,7 +79,12 @@ e2eTest(
   },
   async (vscode, t) => {
     const log = await vscode.outputChannelText('Faultline', { contains: /Price Alerts is running \(practice/, timeoutMs: 120_000 });
-    assert.match(log, /Faultline 0\.\d+\.\d+: order-system, price-alerts/);
+    // Every bundled exercise ships in the package (the catalog lists them by folder name).
+    const bundled = fs
+      .readdirSync(path.join(repoRoot, 'workspaces'))
+      .filter((d) => fs.existsSync(path.join(repoRoot, 'workspaces', d, 'exercise.json')))
+      .sort();
+    assert.match(log, new RegExp(`Faultline 0\\.\\d+\\.\\d+: ${bundled.join(', ')}\n`));
     const state = await eventually(() => runningState() !== undefined, 30_000, 'the session state').then(() => runningState()!);
     // The services run on the editor's own runtime (code-server's Node), not on a Node of this checkout.
     assert.ok(!state.runtime.execPath.startsWith(repoRoot), state.runtime.execPath);

@@ -305,7 +305,7 @@ describe('manifest language server (stdio)', () => {
 
     // Inside the params of the "latency" fault of the valid manifest: {"ms": 300, "from": "b"} are taken.
     const params = await client.completion(good.uri, pos(good.text, '"params": {', '"params": {'.length));
-    assert.deepEqual(labels(params), ['direction', 'jitterMs', 'match']);
+    assert.deepEqual(labels(params), ['direction', 'jitterMs', 'match', 'replica']);
     const direction = params.find((i) => i.label === 'direction');
     assert.equal(direction?.textEdit?.newText, '"direction": "${1|request,response|}"');
     assert.equal(params.find((i) => i.label === 'jitterMs')?.textEdit?.newText, '"jitterMs": ${1:0}');
