@@ -206,13 +206,21 @@ export async function runProbe(config: ProbeConfig): Promise<Attempt[]> {
   type DbClass = new (file: string, opts?: { readonly?: boolean; fileMustExist?: boolean }) => Db;
   let Database: DbClass;
   let inside: Db;
+  let resolved: string;
   try {
-    Database = load(require.resolve('better-sqlite3', { paths: [path.dirname(__dirname)] })) as DbClass;
+    resolved = require.resolve('better-sqlite3', { paths: [path.dirname(__dirname)] });
+  } catch {
+    // This exercise's services use no SQLite (the runtime pack has none): nothing native to attack.
+    attempts.push({ name: 'SQLite (not installed in this workspace)', escaped: false, detail: 'skipped' });
+    return finish();
+  }
+  try {
+    Database = load(resolved) as DbClass;
     inside = new Database(path.join(data, `probe-${process.pid}.db`));
   } catch (err) {
     // Not an escape, but the probe must be able to use SQLite where it is allowed: the test fails on it.
     attempts.push({ name: 'SQLite in data/ works (allowed)', escaped: true, detail: `unexpected: ${describe(err)}` });
-    return attempts;
+    return finish();
   }
   const outsideDb = path.join(path.dirname(config.workspace), `outside-${process.pid}.db`);
   attempt('SQLite creates a database outside data/', () => {
@@ -252,25 +260,28 @@ export async function runProbe(config: ProbeConfig): Promise<Attempt[]> {
     return 'written';
   });
   inside.close();
+  return finish();
 
   // --- the control API, with guessed tokens ----------------------------------------------------
-  await attemptAsync('control API with a guessed token', async () => {
-    for (const token of ['', 'x', '0000', 'faultline']) {
-      const res = await fetch(new URL('/v1/score', config.controlUrl), { headers: { authorization: `Bearer ${token}` } });
-      if (res.ok) return `token "${token}" accepted`;
-    }
-    throw refused('every guess got 401');
-  });
-  await attemptAsync('give myself manual points without a token', async () => {
-    const res = await fetch(new URL('/v1/score/manual', config.controlUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ item: 'x', points: 2 }),
+  async function finish(): Promise<Attempt[]> {
+    await attemptAsync('control API with a guessed token', async () => {
+      for (const token of ['', 'x', '0000', 'faultline']) {
+        const res = await fetch(new URL('/v1/score', config.controlUrl), { headers: { authorization: `Bearer ${token}` } });
+        if (res.ok) return `token "${token}" accepted`;
+      }
+      throw refused('every guess got 401');
     });
-    if (res.ok) return 'accepted';
-    throw refused(`status ${res.status}`);
-  });
-  return attempts;
+    await attemptAsync('give myself manual points without a token', async () => {
+      const res = await fetch(new URL('/v1/score/manual', config.controlUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ item: 'x', points: 2 }),
+      });
+      if (res.ok) return 'accepted';
+      throw refused(`status ${res.status}`);
+    });
+    return attempts;
+  }
 }
 
 export function loadConfig(): ProbeConfig {
