@@ -33,13 +33,20 @@ function setting(key: 'duplicateDelivery'): Duplicates | null {
 }
 
 async function main(): Promise<void> {
-  const broker = await Aedes.createBroker({ id: process.env['FAULTLINE_SERVICE'] ?? 'broker' });
   const stats = { published: 0, duplicated: 0 };
+  const broker = await Aedes.createBroker({
+    id: process.env['FAULTLINE_SERVICE'] ?? 'broker',
+    // Counted here, before the fan-out: aedes emits 'publish' only after delivery, so a client that
+    // has just received a message could otherwise read a count that does not include it yet.
+    authorizePublish: (_client, _packet, callback) => {
+      stats.published++;
+      callback(null);
+    },
+  });
   let random: { seed: number; stream: Random } | undefined;
 
   broker.on('publish', (packet, client) => {
     if (!client || packet.topic.startsWith('$SYS')) return;
-    stats.published++;
     const dup = setting('duplicateDelivery');
     if (!dup) return;
     if (random?.seed !== dup.seed) random = { seed: dup.seed, stream: seededRandom(dup.seed) };

@@ -77,6 +77,14 @@ describe('bundled broker', () => {
     await sub.next(3);
     assert.deepEqual(sub.got, ['one', 'two', 'three']);
     assert.deepEqual(await stats(broker.port), { clients: 2, published: 3, duplicated: 0, duplicateDelivery: false });
+    // The count includes every message a subscriber has already received (it is taken before the
+    // fan-out, not after it), read as soon as each one arrives.
+    for (let i = 4; i <= 24; i++) {
+      const received = sub.next(i);
+      void pub.publishAsync('a/n', String(i), { qos: 0 });
+      await received;
+      assert.equal((await stats(broker.port))['published'], i, `the count after message ${i} arrived`);
+    }
     assert.equal((await fetch(`http://127.0.0.1:${broker.port}/nope`)).status, 404);
   });
 
