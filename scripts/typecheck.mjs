@@ -26,12 +26,12 @@ function copyTree(src, dest) {
   }
 }
 
-/** The overlay folders of a solution, what it extends first (as `faultline new --solution` applies them). */
+/** The layers of a solution, what it extends first (as `faultline new --solution` applies them: solutionLayers). */
 function layers(solutions, name) {
   const out = [];
   for (let at = name, seen = 0; at !== undefined && seen < 20; seen++) {
     const entry = solutions[at];
-    out.unshift(typeof entry === 'string' ? entry : entry.path);
+    out.unshift(typeof entry === 'string' ? { path: entry, remove: [] } : { path: entry.path, remove: entry.remove ?? [] });
     at = typeof entry === 'string' ? undefined : entry.extends;
   }
   return out;
@@ -55,7 +55,11 @@ for (const pkg of packages) {
   for (const solution of ['starter', ...Object.keys(manifest.solutions ?? {})]) {
     const target = path.join(scratch, id, solution);
     copyTree(path.join(dir, manifest.starter), target);
-    if (solution !== 'starter') for (const overlay of layers(manifest.solutions, solution)) copyTree(path.join(dir, overlay), target);
+    if (solution !== 'starter')
+      for (const layer of layers(manifest.solutions, solution)) {
+        for (const rel of layer.remove) fs.rmSync(path.join(target, rel), { force: true });
+        copyTree(path.join(dir, layer.path), target);
+      }
     projects.push(path.relative(root, path.join(target, 'tsconfig.json')));
   }
 }

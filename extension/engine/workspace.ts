@@ -100,7 +100,7 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
   const dir = path.resolve(opts.dir);
   const progress = opts.onProgress ?? (() => undefined);
   // The solution's overlays, what it extends first.
-  const solutionDirs = opts.solution === undefined ? [] : solutionLayers(m, opts.solution).map((rel) => path.join(exercise.dir, rel));
+  const solutionDirs = opts.solution === undefined ? [] : solutionLayers(m, opts.solution);
   const existed = fs.existsSync(dir);
   if (existed && !isEmptyDir(dir)) {
     throw new FaultlineError(
@@ -125,7 +125,10 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
     if (solutionDirs.length > 0 && opts.solution) {
       // Baseline = the untouched starter, so the solution shows up as the diff a candidate would make.
       progress(`applying the ${opts.solution} solution`);
-      for (const overlay of solutionDirs) copyTree(overlay, dir, true);
+      for (const layer of solutionDirs) {
+        for (const rel of layer.remove) fs.rmSync(path.join(dir, rel), { force: true });
+        copyTree(path.join(exercise.dir, layer.path), dir, true);
+      }
       await commitAll(dir, `Apply the ${opts.solution} solution`);
     }
     const marker: WorkspaceMarker = {

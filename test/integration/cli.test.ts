@@ -97,6 +97,27 @@ describe('faultline CLI', () => {
     assert.match(diff, /PATCHED\.md/);
   });
 
+  it('applies a solution that extends another and removes one of its files', async (t) => {
+    const { home, work } = setup(t);
+    // A copy of the fixture with a solution on top of "patched" that removes the starter's server.js.
+    const catalog = tempDir(t, 'faultline-catalog-');
+    const exercise = path.join(catalog, 'fixture-basic');
+    fs.cpSync(path.join(exercises, 'fixture-basic'), exercise, { recursive: true });
+    fs.mkdirSync(path.join(exercise, 'solutions', 'slim'));
+    fs.writeFileSync(path.join(exercise, 'solutions', 'slim', 'SLIM.md'), 'slim\n');
+    const manifest = JSON.parse(fs.readFileSync(path.join(exercise, 'exercise.json'), 'utf8')) as { solutions: Record<string, unknown> };
+    manifest.solutions['slim'] = { path: 'solutions/slim', extends: 'patched', remove: ['server.js'] };
+    fs.writeFileSync(path.join(exercise, 'exercise.json'), JSON.stringify(manifest, null, 2));
+    const dir = path.join(work, 'slim');
+    const r = await runCli(['new', 'fixture-basic', dir, '--solution', 'slim'], { env: cliEnv(home, { FAULTLINE_EXERCISES: catalog }) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.existsSync(path.join(dir, 'PATCHED.md')), 'what it extends is applied');
+    assert.ok(fs.existsSync(path.join(dir, 'SLIM.md')), 'its own folder is applied');
+    assert.ok(!fs.existsSync(path.join(dir, 'server.js')), 'the removed file is gone');
+    const diff = execFileSync('git', ['diff', '--name-status', 'faultline/baseline'], { cwd: dir, encoding: 'utf8' });
+    assert.match(diff, /^D\tserver\.js$/m);
+  });
+
   it('refuses unknown exercises, unknown solutions and occupied folders, changing nothing', async (t) => {
     const { env, work } = setup(t);
     const unknown = await runCli(['new', 'nope', path.join(work, 'x')], { env });

@@ -178,8 +178,36 @@ describe('manifest validation', () => {
     const m = JSON.parse(
       mutate((x) => (x['solutions'] = { a: 'sa', b: { path: 'sb', extends: 'a' }, c: { path: 'sc', extends: 'b' } })),
     ) as Exercise;
-    assert.deepEqual(solutionLayers(m, 'c'), ['sa', 'sb', 'sc'], 'bases first');
+    assert.deepEqual(
+      solutionLayers(m, 'c').map((l) => l.path),
+      ['sa', 'sb', 'sc'],
+      'bases first',
+    );
     assert.throws(() => solutionLayers(m, 'zzz'), /has no solution "zzz"[\s\S]*/);
+  });
+
+  it('checks what a solution removes: a file the starter or its bases bring, not one it brings back', () => {
+    const messages = problemsOf(
+      mutate((m) => {
+        m['solutions'] = {
+          patched: 'solutions/patched',
+          slim: { path: 'interviewer', extends: 'patched', remove: ['server.js', 'PATCHED.md'] },
+          wrong: { path: 'interviewer', extends: 'patched', remove: ['nowhere.ts', 'GUIDE.md'] },
+        };
+      }),
+    ).map((p) => `${formatJsonPath(p.path)}: ${p.message}`);
+    assert.deepEqual(
+      messages.filter((m) => m.includes('remove')),
+      [
+        '$.solutions.wrong.remove[0]: solution "wrong" removes nowhere.ts, which neither the starter nor the solutions it extends have',
+        '$.solutions.wrong.remove[1]: solution "wrong" removes GUIDE.md but its own folder interviewer has it',
+      ],
+    );
+    const m = JSON.parse(mutate((x) => (x['solutions'] = { a: 'sa', b: { path: 'sb', extends: 'a', remove: ['x.ts'] } }))) as Exercise;
+    assert.deepEqual(solutionLayers(m, 'b'), [
+      { path: 'sa', remove: [] },
+      { path: 'sb', remove: ['x.ts'] },
+    ]);
   });
 
   it('rejects paths that escape the exercise folder', () => {

@@ -300,6 +300,14 @@ export const Exercise = Type.Object(
           {
             path: RelativePath('Overlay folder: only the files that differ from the solution it extends.'),
             extends: Type.String({ pattern: SOLUTION_NAME, description: 'Another solution, applied first.' }),
+            remove: Type.Optional(
+              Type.Array(
+                RelativePath(
+                  'A file (workspace-relative) of the solution it extends that this one does not have, removed after that solution is applied.',
+                ),
+                { minItems: 1, uniqueItems: true },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -363,12 +371,20 @@ export function exerciseJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** One step of applying a solution: files removed (from what earlier steps applied), then an overlay folder copied. */
+export interface SolutionLayer {
+  /** Overlay folder, relative to the exercise. */
+  path: string;
+  /** Workspace-relative files to delete before copying `path` (the `remove` of the solution). */
+  remove: string[];
+}
+
 /**
- * The overlay folders of a solution, applied in this order (what it extends first). Throws a
- * clear error for an unknown solution or a cycle of `extends`.
+ * The layers of a solution, applied in this order (what it extends first). Throws a clear error
+ * for an unknown solution or a cycle of `extends`.
  */
-export function solutionLayers(m: Pick<Exercise, 'id' | 'solutions'>, name: string): string[] {
-  const layers: string[] = [];
+export function solutionLayers(m: Pick<Exercise, 'id' | 'solutions'>, name: string): SolutionLayer[] {
+  const layers: SolutionLayer[] = [];
   const seen: string[] = [];
   for (let at: string | undefined = name; at !== undefined;) {
     const entry: Exercise['solutions'][string] | undefined = m.solutions[at];
@@ -383,7 +399,7 @@ export function solutionLayers(m: Pick<Exercise, 'id' | 'solutions'>, name: stri
     if (seen.includes(at))
       throw new FaultlineError('invalid-manifest', `solutions extend each other in a cycle: ${[...seen, at].join(' → ')}`);
     seen.push(at);
-    layers.unshift(typeof entry === 'string' ? entry : entry.path);
+    layers.unshift(typeof entry === 'string' ? { path: entry, remove: [] } : { path: entry.path, remove: entry.remove ?? [] });
     at = typeof entry === 'string' ? undefined : entry.extends;
   }
   return layers;

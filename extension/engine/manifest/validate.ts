@@ -462,7 +462,18 @@ function semanticProblems(m: Exercise, dir: string): Semantic[] {
         continue;
       }
       try {
-        solutionLayers(m, name);
+        const layers = solutionLayers(m, name);
+        // A removed file must be one that the starter or a solution it extends brings, and not one
+        // this solution's own folder brings back.
+        const own = layers[layers.length - 1];
+        const before = [m.starter, ...layers.slice(0, -1).map((l) => l.path)];
+        (entry.remove ?? []).forEach((file, i) => {
+          const where = ['solutions', name, 'remove', i];
+          if (own && fs.existsSync(path.resolve(dir, own.path, file)))
+            error(where, `solution "${name}" removes ${file} but its own folder ${own.path} has it`);
+          else if (!before.some((folder) => isFile(path.resolve(dir, folder, file))))
+            error(where, `solution "${name}" removes ${file}, which neither the starter nor the solutions it extends have`);
+        });
       } catch (err) {
         // Cycles only: an unknown base further down is reported where it is named.
         if (err instanceof FaultlineError && err.code === 'invalid-manifest') error(['solutions', name, 'extends'], err.message);
@@ -631,11 +642,11 @@ function checkProblems(m: Exercise, dir: string, error: Report, warning: Report)
 }
 
 function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /** Returns one dependency cycle as a list of names (first repeated at the end), if any. */
