@@ -56,7 +56,7 @@ describe('candidate portal in Chromium', { skip: browserSkipReason ?? false }, (
     [browser, up] = await Promise.all([launching, startUp(t, dir, { env, stateFile })]);
   });
 
-  type Open = (colorScheme?: 'light' | 'dark') => Promise<{ page: Page; errors: string[] }>;
+  type Open = (colorScheme?: 'light' | 'dark', viewport?: { width: number; height: number }) => Promise<{ page: Page; errors: string[] }>;
 
   /** Runs a test with fresh portal pages; if it fails, screenshots of them go to test/e2e/screenshots/portal-<name>-failure*.png. */
   async function withPortal(tc: TestContext, name: string, body: (open: Open) => Promise<void>): Promise<void> {
@@ -64,8 +64,8 @@ describe('candidate portal in Chromium', { skip: browserSkipReason ?? false }, (
     const b = browser;
     const contexts: BrowserContext[] = [];
     const pages: Page[] = [];
-    const open: Open = async (colorScheme = 'light') => {
-      const context = await b.newContext({ viewport: { width: 1200, height: 860 }, colorScheme });
+    const open: Open = async (colorScheme = 'light', viewport = { width: 1200, height: 860 }) => {
+      const context = await b.newContext({ viewport, colorScheme });
       contexts.push(context);
       const page = await context.newPage();
       pages.push(page);
@@ -153,6 +153,38 @@ describe('candidate portal in Chromium', { skip: browserSkipReason ?? false }, (
       assert.notEqual(await color(dark), await color(light));
       await dark.waitForSelector('#hints li.hint');
       await dark.screenshot({ path: path.join(SCREENSHOTS, 'portal-dark.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    }));
+
+  it('on a 1440×900 laptop screen: the brief scrolls on its own, time, services, hints and logs stay in view', (tc) =>
+    withPortal(tc, 'laptop', async (open) => {
+      const { page, errors } = await open('dark', { width: 1440, height: 900 });
+      await page.waitForSelector('#log li');
+      const fits = await page.evaluate<{ page: number; view: number }>(
+        '({ page: document.scrollingElement.scrollHeight, view: window.innerHeight })',
+      );
+      assert.ok(fits.page <= fits.view, `the page itself does not scroll (${fits.page} px tall in a ${fits.view} px window)`);
+      for (const selector of ['#countdown', '#services', '#hints-heading', '#brief-heading', '#logs-heading', '#log']) {
+        const box = await page.locator(selector).boundingBox();
+        assert.ok(box, `${selector} is shown`);
+        assert.ok(
+          box.y >= 0 && box.y + Math.min(box.height, 40) <= 900 && box.x + box.width <= 1440,
+          `${selector} is in view: ${JSON.stringify(box)}`,
+        );
+      }
+      const style = (selector: string, property: string) =>
+        page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)}))[${JSON.stringify(property)}]`);
+      const overflow = (selector: string) => style(selector, 'overflowY');
+      assert.equal(await overflow('section.brief'), 'auto', 'the brief scrolls on its own');
+      assert.equal(await overflow('#log'), 'auto', 'the log scrolls on its own');
+      // The filter follows the dark scheme: a dark background with light text, like the page's cards.
+      const luminance = (rgb: string) => {
+        const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const select = { bg: await style('#log-service', 'backgroundColor'), fg: await style('#log-service', 'color') };
+      assert.ok(luminance(select.bg) < 80 && luminance(select.fg) > 160, `the Show dropdown is dark: ${JSON.stringify(select)}`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-laptop-1440x900.png') });
       assert.deepEqual(errors, []);
     }));
 
