@@ -163,7 +163,11 @@ describe('faultline CLI', () => {
     // Prefixed logs of both services reached the terminal.
     assert.match(up.output.text, /^a\s+\| INFO {2}starting with behavior ok$/m);
     assert.match(up.output.text, /^b\s+\| WARN {2}a structured warning \{"extra":42\}$/m);
-    assert.match(up.output.text, /\[faultline\] b healthy at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, \d+ ms\)/);
+    assert.match(up.output.text, /\[faultline\] b healthy \(pid \d+, \d+ ms; process port :\d+\)/);
+    // One address per service: the log names the public one, next to the process's own port.
+    const b = up.state.services['b']!;
+    assert.notEqual(new URL(b.url).port, String(b.port), 'the public address is the fault proxy, not the process');
+    assert.match(up.output.text, new RegExp(`public address ${b.url}: use this one; the process port :${b.port} bypasses chaos`));
 
     // What the candidate may know (for a Live Share guest) is published in the workspace: nothing more.
     const info = JSON.parse(fs.readFileSync(path.join(dir, '.faultline', 'session.json'), 'utf8')) as Record<string, unknown>;

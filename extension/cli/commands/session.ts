@@ -92,7 +92,8 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
         onProgress: (m) => io.out(paint.dim(io.s, `[faultline] ${m}`)),
         onEvent: (e) => {
           const name = e.instance > 1 ? `${e.service}#${e.instance}` : e.service;
-          if (e.type === 'healthy') io.out(paint.green(io.s, `[faultline] ${name} healthy at ${e.url} (pid ${e.pid}, ${e.ms} ms)`));
+          if (e.type === 'healthy')
+            io.out(paint.green(io.s, `[faultline] ${name} healthy (pid ${e.pid}, ${e.ms} ms; process port :${new URL(e.url).port})`));
           if (e.type === 'failed') io.out(paint.red(io.s, `[faultline] ${name} failed: ${e.reason}`));
           if (e.type === 'crashed') {
             io.out(paint.red(io.s, `[faultline] ${e.crash.summary}`));
@@ -166,8 +167,8 @@ export async function cmdStatus(argv: string[], io: Io): Promise<number> {
   }
   io.out(`${paint.bold(io.s, status.exercise)} in ${status.workspace} — running since ${status.startedAt} (pid ${status.pid})`);
   // URL is the service's public address (through the fault proxy: what clients and the candidate
-  // use); PORT is the process's own, which the health probe reaches directly.
-  const rows = [['SERVICE', 'STATE', 'URL', 'PORT', 'PID', 'RESTARTS', 'HEALTH']];
+  // use); PROCESS PORT is the process's own, which the health probe reaches directly (no chaos).
+  const rows = [['SERVICE', 'STATE', 'URL', 'PROCESS PORT', 'PID', 'RESTARTS', 'HEALTH']];
   for (const { s, i, r } of checks) {
     const name = s.instances.length > 1 ? `${s.name}#${i.instance}` : s.name;
     const st = i.unresponsive

@@ -491,7 +491,23 @@ export class Supervisor {
         ? err
         : new FaultlineError('service-failed', `cannot put ${service.name} behind the fault proxy: ${String(err)}`);
     }
+    for (const slot of slots) this.announceAddress(service, slot);
     return undefined;
+  }
+
+  /**
+   * One address per service: the log says which address clients use (the public one, through the
+   * fault proxy), next to whatever the process printed about its own port, which bypasses chaos.
+   */
+  private announceAddress(service: Service, slot: Slot): void {
+    if (!this.link?.has(service.name)) return;
+    const replica = (this.slots.get(service.name)?.length ?? 1) > 1 ? ` (replica ${slot.instance.spec.instance})` : '';
+    this.log(
+      service.name,
+      slot.instance.spec.instance,
+      'info',
+      `public address ${this.link.url(service.name)}: use this one; the process port :${slot.instance.port}${replica} bypasses chaos`,
+    );
   }
 
   private newSlot(service: Service, n: number): Slot {
@@ -527,6 +543,7 @@ export class Supervisor {
     if (this.link) {
       const urls = (this.slots.get(service.name) ?? []).map((s) => s.instance.url);
       await this.link.updateUpstreams(service.name, urls, (id) => Supervisor.replicaOf(id));
+      this.announceAddress(service, slot); // after a restart (the first start announces once listening)
     }
     const afterMs = this.crashLoops.get(service.name);
     if (afterMs !== undefined) this.scheduleCrash(slot, afterMs);

@@ -40,13 +40,21 @@ export class ServicesView extends SessionTree<Node> {
     if (!node) return session ? session.supervisor.status().map((service) => ({ kind: 'service', service })) : [];
     if (node.kind !== 'service') return [];
     const s = node.service;
-    const details: Node[] = [{ kind: 'detail', label: s.url, tooltip: 'Address through the fault proxy (what clients use)', icon: 'link' }];
+    const details: Node[] = [
+      {
+        kind: 'detail',
+        label: `${s.url} (public)`,
+        tooltip: 'The address to use: through the fault proxy, so chaos applies',
+        icon: 'link',
+      },
+    ];
     if (s.database) details.push({ kind: 'detail', label: s.database, tooltip: 'SQLite database', icon: 'database' });
     for (const i of s.instances) {
       const who = s.instances.length > 1 ? `replica ${i.instance}: ` : '';
       details.push({
         kind: 'detail',
-        label: `${who}${shown(i)}${i.pid ? `, pid ${i.pid}` : ''}, port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
+        label: `${who}${shown(i)}${i.pid ? `, pid ${i.pid}` : ''}, process port ${i.port}${i.restarts ? `, ${i.restarts} restart(s)` : ''}`,
+        tooltip: `The process's own port bypasses chaos: clients use ${s.url}`,
         icon: ICON[shown(i)][0],
       });
       if (i.sandbox) {
