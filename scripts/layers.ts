@@ -44,6 +44,7 @@ export const LAYERS: Layer[] = [
       'extension/engine/runtime.ts',
       'extension/engine/runtimePack.ts',
       'extension/engine/candidateTests.ts',
+      'extension/engine/aiPolicy.ts',
       'extension/engine/process/',
     ],
   },

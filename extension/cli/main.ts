@@ -20,7 +20,7 @@ const USAGE = `faultline ${VERSION} — chaos-engineering interview rooms
 
 Usage:
   faultline list [--json]                              exercises you can run
-  faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]
+  faultline new <exercise> <dir> [--solution NAME] [--ai allowed|off] [--autostart interview|practice]
                                                        create a candidate workspace
   faultline open <dir> [--practice] [--no-editor]      hand it to VS Code, which starts its services
   faultline up [<dir>] [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]

@@ -10,6 +10,7 @@ import { FaultlineError } from './errors';
 import { makeDir } from './files';
 import { commitAll, git, initRepository } from './git';
 import type { Install } from './install';
+import { writeAiPolicy, type AiAssistance } from './aiPolicy';
 import { solutionLayers } from './manifest/schema';
 import { installRuntimePack } from './runtimePack';
 
@@ -24,6 +25,8 @@ export interface WorkspaceMarker {
   /** Commit of the untouched starter: the candidate's diff is measured against it. */
   baseline: string;
   solution: string | null;
+  /** The interview's AI-assistance policy (absent in workspaces made before it existed: allowed). */
+  aiAssistance?: AiAssistance;
 }
 
 /** Never copied from a starter even if present (build output, local state). */
@@ -86,6 +89,8 @@ export interface CreateOptions {
   solution?: string | undefined;
   /** Progress lines for the user. */
   onProgress?: (message: string) => void;
+  /** The AI-assistance policy (default: the exercise's `aiAssistance`, else allowed). */
+  aiAssistance?: AiAssistance | undefined;
 }
 
 export interface CreatedWorkspace {
@@ -118,6 +123,9 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
     ensureIgnored(dir, 'HINTS.md');
     progress('installing dependencies from Faultline (offline)');
     const packages = fs.existsSync(path.join(dir, 'package.json')) ? installRuntimePack(install.runtimeModules, dir) : 0;
+    // Part of the baseline: a candidate who changes these settings changes the diff.
+    const aiAssistance = opts.aiAssistance ?? m.aiAssistance ?? 'allowed';
+    writeAiPolicy(dir, aiAssistance);
     progress('creating the git baseline');
     await initRepository(dir);
     const baseline = await commitAll(dir, `Baseline: ${m.title} starter`);
@@ -137,6 +145,7 @@ export async function createWorkspace(opts: CreateOptions): Promise<CreatedWorks
       createdAt: new Date().toISOString(),
       baseline,
       solution: opts.solution ?? null,
+      aiAssistance,
     };
     fs.mkdirSync(path.join(dir, MARKER_DIR), { recursive: true });
     fs.writeFileSync(path.join(dir, MARKER_FILE), JSON.stringify(marker, null, 2) + '\n');

@@ -53,7 +53,9 @@ describe('rubric runs (fixture exercise)', () => {
   const items = (score: Score) => Object.fromEntries(score.categories.flatMap((c) => c.items).map((i) => [i.id, i]));
 
   before(async () => {
-    assert.equal((await runCli(['new', 'fixture-basic', dir], { env })).code, 0);
+    const created = await runCli(['new', 'fixture-basic', dir, '--ai', 'off'], { env });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /AI assistance: off/);
     dbFile = seedDb(dir);
     // The candidate changes something: it shows up in the scorecard's diff.
     fs.appendFileSync(path.join(dir, 'server.js'), '\n// candidate was here\n');
@@ -186,7 +188,14 @@ describe('rubric runs (fixture exercise)', () => {
     ]) {
       assert.ok(page.includes(expected.replace('&', '&amp;').replace('"', '&quot;')), `HTML shows ${expected}`);
     }
+    // The summary a committee reads first, before the details.
+    assert.ok(page.indexOf('At a glance') < page.indexOf('Score by category'), 'the summary comes first');
+    assert.match(page, /<dt>AI assistance<\/dt><dd>off \(editor AI chat and completions turned off\)<\/dd>/);
+    assert.match(page, /<dt>Hints<\/dt><dd>\d+ \(Where is a\?: /);
+    assert.match(page, /<dt>Chaos modes<\/dt><dd>[a-z_, ]*\bslow_a\b[a-z_, ]*<\/dd>/);
+    assert.match(page, /@media \(prefers-color-scheme:dark\)/, 'readable in the dark scheme');
     const text = fs.readFileSync(md, 'utf8');
+    assert.match(text, /^- \*\*AI assistance:\*\* off/m);
     assert.match(text, /^# Fixture — scorecard/m);
     assert.match(text, /\| Basics \| 3 \/ 5 \|/);
     assert.match(text, /^## The candidate's tests\n\nThe candidate did not run their tests/m);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { requestAutostart } from '../../engine/autostart';
 import { loadCatalog } from '../../engine/catalog';
+import { parseAiAssistance } from '../../engine/aiPolicy';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
 import { formatProblem } from '../../engine/manifest/validate';
@@ -47,8 +48,13 @@ export function cmdList(install: Install, argv: string[], io: Io): number {
 }
 
 export async function cmdNew(install: Install, argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline new <exercise> <dir> [--solution NAME] [--autostart interview|practice]';
-  const { values, positionals } = args(argv, { solution: { type: 'string' }, autostart: { type: 'string' } }, usage);
+  const usage = 'faultline new <exercise> <dir> [--solution NAME] [--ai allowed|off] [--autostart interview|practice]';
+  const { values, positionals } = args(
+    argv,
+    { solution: { type: 'string' }, ai: { type: 'string' }, autostart: { type: 'string' } },
+    usage,
+  );
+  const aiAssistance = values.ai === undefined ? undefined : parseAiAssistance(values.ai, '--ai');
   const autostart = values.autostart;
   if (autostart !== undefined && autostart !== 'interview' && autostart !== 'practice')
     throw new FaultlineError('usage', '--autostart must be "interview" or "practice"', usage);
@@ -66,12 +72,18 @@ export async function cmdNew(install: Install, argv: string[], io: Io): Promise<
     exercise,
     dir,
     solution: values.solution,
+    aiAssistance,
     onProgress: (m) => io.out(paint.dim(io.s, `  ${m}`)),
   });
   io.out(
     `${paint.green(io.s, 'created')} ${exercise.manifest.title} workspace at ${created.dir}` +
       `${values.solution ? ` with the ${values.solution} solution` : ''} in ${Date.now() - started} ms` +
       ` (${created.packages} packages, baseline ${created.marker.baseline.slice(0, 8)})`,
+  );
+  io.out(
+    created.marker.aiAssistance === 'off'
+      ? `AI assistance: off (the workspace's .vscode/settings.json turns off the editor's AI chat and completions)`
+      : 'AI assistance: allowed',
   );
   if (autostart) {
     requestAutostart(created.dir, autostart);

@@ -273,6 +273,7 @@ export class InterviewSession {
     timeline.append('session.start', {
       exercise: exercise.id,
       mode: this.mode,
+      aiAssistance: readMarker(this.workspace).aiAssistance ?? 'allowed',
       workspace,
       pid: process.pid,
       runtime: this.runtime.version,

@@ -259,6 +259,14 @@ export const Exercise = Type.Object(
     summary: Type.String({ minLength: 1, description: 'One or two sentences shown in pickers.' }),
     level: Type.Union([Type.Literal('junior'), Type.Literal('mid'), Type.Literal('senior'), Type.Literal('staff')]),
     durationMinutes: Type.Integer({ minimum: 5, maximum: 480, description: 'Planned length of the interview.' }),
+    aiAssistance: Type.Optional(
+      Type.Union([Type.Literal('allowed'), Type.Literal('off')], {
+        default: 'allowed',
+        description:
+          'The default AI-assistance policy of an interview (the interviewer can change it at New Interview or with `faultline new --ai`). ' +
+          '"off" writes workspace settings that turn off the editor\'s built-in AI chat, agents and inline completions; the scorecard shows the policy.',
+      }),
+    ),
     tags: Type.Optional(Type.Array(Type.String(), { uniqueItems: true })),
     runtime: Type.Optional(
       Type.Object(

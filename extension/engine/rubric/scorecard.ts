@@ -20,7 +20,8 @@ export function describeEvent(e: TimelineEvent): string | null {
           : open.length === 0
             ? ', candidate code sandboxed'
             : `, candidate code NOT sandboxed (${open.map(([s, r]) => `${s}: ${r.detail ?? '?'}`).join('; ')})`;
-      return `Session started (${str(e['mode'] ?? 'interview')}${sandbox})`;
+      const ai = e['aiAssistance'] === 'off' ? ', AI assistance off' : e['aiAssistance'] === 'allowed' ? ', AI assistance allowed' : '';
+      return `Session started (${str(e['mode'] ?? 'interview')}${ai}${sandbox})`;
     }
     case 'sandbox':
       return `Sandbox of ${str(e['service'])} ${e['enforced'] ? 'enforced' : `NOT enforced: ${str(e['detail'])}`}`;
@@ -88,6 +89,48 @@ function statusWord(i: ItemScore): string {
   }
 }
 
+/** What a hiring committee reads first: one line per fact, from the score and the timeline. */
+export function summaryFacts(card: Scorecard): { label: string; value: string }[] {
+  const s = card.score;
+  const starts = card.timeline.filter((e) => e.type === 'session.start');
+  const ai = starts.length > 0 ? starts[starts.length - 1]?.['aiAssistance'] : undefined;
+  const chaos = [...new Set(card.timeline.filter((e) => e.type === 'chaos.activate').map((e) => str(e['mode'])))];
+  const manual = s.categories.flatMap((c) => c.items).filter((i) => i.kind === 'manual');
+  const unscored = manual.filter((i) => i.status === 'unscored').length;
+  const checks = s.categories.flatMap((c) => c.items).flatMap((i) => i.checks);
+  const passed = checks.filter((c) => c.status === 'passed').length;
+  const first = card.timeline[0]?.t;
+  const last = card.timeline[card.timeline.length - 1]?.t;
+  const minutes = first && last ? Math.round((Date.parse(last) - Date.parse(first)) / 60_000) : null;
+  return [
+    { label: 'Mode', value: s.mode === 'practice' ? 'practice (the candidate alone)' : 'interview' },
+    {
+      label: 'AI assistance',
+      value: ai === 'off' ? 'off (editor AI chat and completions turned off)' : ai === 'allowed' ? 'allowed' : 'not recorded',
+    },
+    ...(minutes !== null ? [{ label: 'Session length', value: `${minutes} min` }] : []),
+    { label: 'Automatic checks', value: checks.length ? `${passed} of ${checks.length} passed` : 'not run' },
+    {
+      label: 'Manual items',
+      value:
+        manual.length === 0
+          ? 'none'
+          : unscored === 0
+            ? `${manual.length} scored`
+            : `${manual.length - unscored} of ${manual.length} scored`,
+    },
+    {
+      label: 'Hints',
+      value: s.hints.length === 0 ? 'none' : `${s.hints.length} (${s.hints.map((h) => `${h.title}: ${h.level}`).join('; ')})`,
+    },
+    { label: 'Chaos modes', value: chaos.length ? chaos.join(', ') : 'none' },
+    {
+      label: "Candidate's change",
+      value: card.diff ? `+${card.diff.added} −${card.diff.removed} lines in ${card.diff.files.length} file(s)` : 'not measured',
+    },
+  ];
+}
+
 export function renderMarkdown(card: Scorecard): string {
   const s = card.score;
   const out: string[] = [];
@@ -101,6 +144,9 @@ export function renderMarkdown(card: Scorecard): string {
     `Generated ${card.generatedAt} for \`${card.workspace}\`; ${s.runs} rubric run(s)${s.lastRun ? `, last at ${s.lastRun}` : ''}.`,
     '',
   );
+  out.push('## At a glance', '');
+  for (const f of summaryFacts(card)) out.push(`- **${f.label}:** ${f.value}`);
+  out.push('');
   out.push('| category | points |', '|---|---|');
   for (const c of s.categories) out.push(`| ${c.title} | ${fmt(c.earned)} / ${fmt(c.max)} |`);
   out.push('');
@@ -190,7 +236,7 @@ ${ch.serviceLogs?.length ? `<h5>service logs meanwhile</h5><pre>${esc(ch.service
     })
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>${esc(s.title)} — scorecard</title>
 <style>
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1b1f24;background:#f6f8fa}
@@ -208,6 +254,14 @@ pre{background:#f6f8fa;border:1px solid #eaeef2;border-radius:6px;padding:8px;ov
 details.check{margin:6px 0}summary{cursor:pointer}
 .diff .a{color:#1a7f37;background:#e6ffec;display:block}.diff .r{color:#cf222e;background:#ffebe9;display:block}.diff .h{font-weight:600;display:block}.diff .k{color:#8250df;display:block}
 ul.timeline{padding-left:18px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dl.facts dt{color:#57606a}dl.facts dd{margin:0}
+@media (prefers-color-scheme:dark){
+body{color:#e6edf3;background:#0d1117}header,section{background:#161b22;border-color:#30363d}
+td,th{border-top-color:#21262d}.bar{background:#21262d}pre{background:#0d1117;border-color:#30363d}
+.muted,h5,dl.facts dt{color:#8b949e}.note{background:#3b2e00}.tag{background:#0c2d6b}
+tr.failed td:last-child,.check.failed summary b,.check.error summary b,.check.timeout summary b{color:#ff7b72}
+tr.passed td:last-child,.check.passed summary b{color:#3fb950}
+.diff .a{color:#3fb950;background:#04260f}.diff .r{color:#ff7b72;background:#490202}.diff .k{color:#d2a8ff}}
 </style></head>
 <body><main>
 <header><div><div class="muted">${esc(s.title)} · ${s.mode === 'practice' ? 'practice' : 'interview'}</div><div class="big">${fmt(s.total)} <span class="muted">/ ${fmt(s.max)}</span></div>
@@ -215,6 +269,9 @@ ul.timeline{padding-left:18px}
 <div><div class="rating">${esc(s.rating?.rating ?? 'Not rated')}</div><div class="muted">${esc(s.rating?.description ?? '')}</div>
 ${s.mode === 'practice' ? `<div class="muted">${fmt(s.points)} points − ${fmt(s.hintCost)} for hints</div>` : ''}
 <div class="muted">${s.runs} rubric run(s)${s.lastRun ? `, last ${esc(s.lastRun)}` : ''} · generated ${esc(card.generatedAt)}</div></div></header>
+<section class="summary"><h2>At a glance</h2><dl class="facts">${summaryFacts(card)
+    .map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.value)}</dd>`)
+    .join('')}</dl></section>
 <section><h2>Score by category</h2><table>${s.categories.map((c) => `<tr><td>${esc(c.title)}</td><td class="num">${fmt(c.earned)} / ${fmt(c.max)}</td></tr>`).join('')}</table></section>
 ${s.categories.map((c) => `<section><h2>${esc(c.title)} <span class="muted">${fmt(c.earned)} / ${fmt(c.max)}</span></h2><table>${items(c)}</table></section>`).join('\n')}
 <section><h2>Hints used</h2>${s.hints.length === 0 ? '<p class="muted">No hints were used.</p>' : `<ul>${s.hints.map((h) => `<li><span class="muted">${esc(h.at)}</span> <b>${esc(h.title)}</b> (${esc(h.level)})${s.mode === 'practice' ? ` −${fmt(h.cost)}` : ''}<br>${esc(h.text)}</li>`).join('')}</ul>`}</section>

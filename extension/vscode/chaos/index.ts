@@ -110,7 +110,9 @@ export function registerChaos(manager: SessionManager): vscode.Disposable[] {
         if (!id) return;
         const chosen = id;
         const report = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Faultline: activating ${chosen}` },
+          // In the status bar, not a toast: the result below is the one notification (a finished
+          // progress toast lingers under it otherwise).
+          { location: vscode.ProgressLocation.Window, title: `Faultline: activating ${chosen}` },
           () => client.chaosActivate({ mode: chosen }),
         );
         const prompt = manager.workspace?.exercise.manifest.chaos.find((c) => c.id === chosen)?.prompt;
@@ -129,7 +131,7 @@ export function registerChaos(manager: SessionManager): vscode.Disposable[] {
       guarded(async () => {
         const client = manager.client();
         const report = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Faultline: resetting chaos' },
+          { location: vscode.ProgressLocation.Window, title: 'Faultline: resetting chaos' },
           () => client.chaosReset({}),
         );
         const unhealthy = report.health.filter((h) => !h.ok);

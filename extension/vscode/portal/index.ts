@@ -40,10 +40,19 @@ export function registerPortal(manager: SessionManager, liveShare: LiveShareLink
   return [
     vscode.commands.registerCommand(
       'faultline.openPortal',
-      guarded(async () => {
+      guarded(async (options?: unknown) => {
         const url = await portalUrl(manager);
         const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
         output.log?.info(`opening the candidate portal: ${external.toString(true)}`);
+        // Beside the brief, inside the editor (a practice window's first view); a browser otherwise.
+        const beside = (options as { beside?: unknown } | undefined)?.beside === true;
+        if (beside && (await vscode.commands.getCommands(true)).includes('simpleBrowser.api.open')) {
+          await vscode.commands.executeCommand('simpleBrowser.api.open', external, {
+            viewColumn: vscode.ViewColumn.Beside,
+            preserveFocus: true,
+          });
+          return;
+        }
         await vscode.env.openExternal(external);
       }),
     ),

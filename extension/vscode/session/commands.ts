@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AiAssistance } from '../../engine/aiPolicy';
 import { requestAutostart, type SessionMode } from '../../engine/autostart';
 import type { LoadedExercise } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
@@ -54,6 +55,23 @@ async function pickExercise(manager: SessionManager, mode: SessionMode): Promise
   return picked?.exercise;
 }
 
+/** The interview's AI-assistance policy; the exercise's default first. */
+async function pickAiAssistance(exercise: LoadedExercise): Promise<AiAssistance | undefined> {
+  const fallback = exercise.manifest.aiAssistance ?? 'allowed';
+  const items: (vscode.QuickPickItem & { policy: AiAssistance })[] = [
+    {
+      policy: 'off',
+      label: 'AI assistance off',
+      detail: "The workspace's settings turn off the editor's AI chat, agents and inline completions; the scorecard says so.",
+    },
+    { policy: 'allowed', label: 'AI assistance allowed', detail: 'The candidate may use the AI features of their editor.' },
+  ];
+  items.sort((a, b) => (a.policy === fallback ? -1 : b.policy === fallback ? 1 : 0));
+  if (items[0]) items[0].description = 'the exercise’s default';
+  const picked = await vscode.window.showQuickPick(items, { title: `Faultline: ${exercise.manifest.title} — AI assistance` });
+  return picked?.policy;
+}
+
 /** Ask for an exercise and a folder, scaffold the workspace, open it; the new window starts the services. */
 async function newWorkspace(manager: SessionManager, mode: SessionMode): Promise<void> {
   if (manager.role === 'guest')
@@ -71,6 +89,8 @@ async function newWorkspace(manager: SessionManager, mode: SessionMode): Promise
   });
   if (!dir) return;
   const target = dir.trim();
+  const aiAssistance = mode === 'interview' ? await pickAiAssistance(exercise) : undefined;
+  if (mode === 'interview' && !aiAssistance) return;
   const created = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Faultline: creating ${exercise.manifest.title}` },
     (progress) =>
@@ -78,6 +98,7 @@ async function newWorkspace(manager: SessionManager, mode: SessionMode): Promise
         install: manager.install,
         exercise,
         dir: target,
+        aiAssistance,
         onProgress: (message) => {
           output.log?.info(message);
           progress.report({ message });
@@ -118,6 +139,16 @@ export function registerSessionCommands(manager: SessionManager): vscode.Disposa
       const url = manager.running?.state.services[name]?.url;
       if (!url) throw new FaultlineError('usage', `unknown service "${name}"`);
       await vscode.env.openExternal(vscode.Uri.parse(url));
+    }),
+    r('faultline.openGuide', async () => {
+      const ws = manager.workspace;
+      if (!ws) throw new FaultlineError('not-a-workspace', 'no Faultline workspace is open');
+      if (manager.role !== 'interviewer')
+        throw new FaultlineError('usage', 'the interviewer guide is for the interviewer (not in practice, not for a Live Share guest)');
+      const rel = ws.exercise.manifest.interviewer.guide;
+      if (!rel) throw new FaultlineError('usage', `${ws.exercise.manifest.title} has no interviewer guide`);
+      // From Faultline's exercise folder, never the candidate workspace: not shared over Live Share.
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(ws.exercise.dir, rel)));
     }),
     r('faultline.nextPhase', async () => {
       const status = await manager.client().phaseStart({});

@@ -134,7 +134,28 @@ export class SessionManager implements vscode.Disposable {
   async autostart(): Promise<void> {
     if (!this.workspace || this.liveShare === 'guest') return;
     const mode = takeAutostart(this.workspace.dir);
-    if (mode) await this.start(mode);
+    if (!mode) return;
+    this.lastMode = mode;
+    await this.showFirstView(mode);
+    await this.start(mode);
+    if (mode === 'practice') await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+  }
+
+  /**
+   * What a window opened for an interview shows first: the Faultline view (the interviewer's
+   * controls; the guide is one click away in its title bar) and the brief as a Markdown preview.
+   * Practice adds the candidate portal beside it once the services run.
+   */
+  private async showFirstView(mode: SessionMode): Promise<void> {
+    const ws = this.workspace;
+    if (!ws) return;
+    try {
+      if (mode === 'interview') await vscode.commands.executeCommand('workbench.view.extension.faultline');
+      const brief = vscode.Uri.file(path.join(ws.dir, ws.exercise.manifest.brief));
+      await vscode.commands.executeCommand('markdown.showPreview', brief);
+    } catch (err) {
+      output.log?.warn(`could not open the brief: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   async start(mode: SessionMode = this.mode): Promise<void> {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SessionManager } from './manager';
 import type { InstanceState, InstanceStatus, ServiceStatus } from '../../engine/model/services';
+import { AI_OFF_SETTINGS, aiPolicyBreaches } from '../../engine/aiPolicy';
 import { SessionTree } from '../tree';
 
 type Node = { kind: 'service'; service: ServiceStatus } | { kind: 'detail'; label: string; tooltip?: string; icon?: string };
@@ -31,13 +32,54 @@ function overall(instances: InstanceStatus[]): Shown {
 }
 
 export class ServicesView extends SessionTree<Node> {
+  private readonly config: vscode.Disposable;
+
   constructor(manager: SessionManager) {
     super(manager, { services: true });
+    // The AI-assistance line follows the settings in force (a candidate may edit .vscode/settings.json).
+    this.config = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (Object.keys(AI_OFF_SETTINGS).some((key) => e.affectsConfiguration(key))) this.refresh();
+    });
+  }
+
+  override dispose(): void {
+    this.config.dispose();
+    super.dispose();
+  }
+
+  /** The interview's AI-assistance policy, and whether the settings in force in this window hold it. */
+  private aiPolicy(): Node | undefined {
+    const ws = this.manager.workspace;
+    if (!ws || this.manager.role === 'guest') return undefined;
+    const policy = ws.marker.aiAssistance ?? 'allowed';
+    if (policy === 'allowed')
+      return { kind: 'detail', label: 'AI assistance: allowed', icon: 'sparkle', tooltip: 'Chosen at New Interview' };
+    const config = vscode.workspace.getConfiguration(undefined, vscode.workspace.workspaceFolders?.[0]?.uri);
+    const breaches = aiPolicyBreaches(policy, (key) => config.get(key));
+    return breaches.length === 0
+      ? {
+          kind: 'detail',
+          label: 'AI assistance: off — holds',
+          icon: 'shield',
+          tooltip: `The workspace settings turn the editor's AI chat, agents and inline completions off in this window (${Object.keys(AI_OFF_SETTINGS).join(', ')}). Live Share guests use their own editor's settings.`,
+        }
+      : {
+          kind: 'detail',
+          label: 'AI assistance: off — NOT holding',
+          icon: 'warning',
+          tooltip: `${breaches.join('; ')}. Check .vscode/settings.json in the workspace (the candidate's diff shows a change to it).`,
+        };
   }
 
   getChildren(node?: Node): Node[] {
     const session = this.manager.running;
-    if (!node) return session ? session.supervisor.status().map((service) => ({ kind: 'service', service })) : [];
+    if (!node) {
+      const policy = this.aiPolicy();
+      return [
+        ...(session ? session.supervisor.status().map((service): Node => ({ kind: 'service', service })) : []),
+        ...(policy ? [policy] : []),
+      ];
+    }
     if (node.kind !== 'service') return [];
     const s = node.service;
     const details: Node[] = [
