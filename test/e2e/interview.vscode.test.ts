@@ -54,7 +54,8 @@ e2eTest(
   'an interview from New Interview to the scorecard',
   {
     timeoutMs: 6 * 60_000,
-    settings: { 'faultline.workspacesFolder': interviews, 'faultline.scorecardsFolder': scorecards },
+    // The editor's AI features on for the user: the interview's policy ("off") turns them off in the workspace.
+    settings: { 'faultline.workspacesFolder': interviews, 'faultline.scorecardsFolder': scorecards, 'chat.disableAIFeatures': false },
     env: { FAULTLINE_FAKE_LIVE_SHARE_ROLE: 'host', FAULTLINE_FAKE_LIVE_SHARE_LOG: liveShareLog },
     extraExtensions: [path.join(repoRoot, 'test', 'fixtures', 'vscode-extensions', 'fake-live-share')],
   },
@@ -64,6 +65,7 @@ e2eTest(
     await vscode.runCommand('Faultline: New Interview…');
     await vscode.quickPick('Price Alerts');
     await vscode.inputBox(path.join(interviews, 'candidate-ada'));
+    await vscode.quickPick('AI assistance off');
     const workspace = path.join(interviews, 'candidate-ada');
     const state = await until('the services to be healthy', () => sessionState(vscode.faultlineHome), 120_000);
     assert.equal(state.workspace, fs.realpathSync(workspace));
@@ -72,6 +74,26 @@ e2eTest(
     assert.ok(api, JSON.stringify(state.services));
     assert.equal((await fetch(`${api.url}/health`)).status, 200);
     assert.ok(!fs.existsSync(path.join(workspace, 'interviewer')), 'no interviewer material in the candidate workspace');
+    // The first view: the Faultline view beside the brief in Markdown preview; the guide one click away.
+    await page
+      .locator('.pane-header', { hasText: /Services/ })
+      .first()
+      .waitFor({ state: 'visible' });
+    await page
+      .locator('.tabs-container .tab', { hasText: /Preview README\.md/ })
+      .first()
+      .waitFor({ state: 'visible' });
+    await page.locator('.pane-header .action-label[aria-label="Open Interviewer Guide"]').first().waitFor({ state: 'attached' });
+    // AI assistance off: the workspace settings took the chat and Copilot controls away, and the view says the policy holds.
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8'))['chat.disableAIFeatures'], true);
+    await page
+      .locator('.pane-body .monaco-list-row', { hasText: /AI assistance: off — holds/ })
+      .first()
+      .waitFor({ state: 'visible' });
+    assert.equal(await page.locator('.part.titlebar [aria-label="Toggle Chat"]').count(), 0, 'no chat button in the title bar');
+    assert.equal(await page.locator('.part.statusbar [aria-label="Copilot status"]').count(), 0, 'no Copilot in the status bar');
+    assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no chat pane');
+    await vscode.screenshot('interview-0-first-view');
     await vscode.outputChannelText('Faultline', { contains: /Price Alerts is running \(interview, Node \d+/ });
     await vscode.openView('Services');
     await page
@@ -94,6 +116,8 @@ e2eTest(
     await vscode.runCommand('Faultline: Activate Chaos Mode…');
     await vscode.quickPick('Chaos: Data Inconsistencies');
     await vscode.waitForNotification(/chaos mode chaos_data is active/);
+    // The progress of the activation was in the status bar: no "activating" toast lingers under the result.
+    assert.equal(await page.locator('.notification-toast', { hasText: /activating chaos_data/ }).count(), 0);
     const scenario = (await (await fetch(`${api.url}/scenario`)).json()) as { mode?: string; active?: unknown };
     assert.match(JSON.stringify(scenario), /chaos_data/);
     await page
@@ -146,6 +170,36 @@ e2eTest(
     assert.match(card, /Price Alerts/);
     assert.match(card, /Bad stock data/, 'the hint is on the scorecard');
     assert.match(card, /chaos_data/, 'the chaos activation is on the timeline');
+    // The scorecard as a committee sees it, light and dark: the summary first, then the details.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const reader = await vscode.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+      await reader.goto(`file://${path.join(scorecards, html)}`);
+      const glance = reader.locator('section.summary');
+      await glance.waitFor({ state: 'visible' });
+      const facts = (await glance.innerText()).replace(/\s+/g, ' ');
+      assert.match(facts, /AI assistance off \(editor AI chat and completions turned off\)/);
+      assert.match(facts, /Hints 1 \(Bad stock data: mild\)/);
+      assert.match(facts, /Chaos modes chaos_data/);
+      assert.match(facts, /Automatic checks 0 of \d+ passed/);
+      const sections = await reader.locator('main > section h2').allInnerTexts();
+      assert.deepEqual(
+        sections.slice(0, 2).map((h) => h.split(/\s/)[0]),
+        ['At', 'Score'],
+        `the order of the sections: ${sections.join(' | ')}`,
+      );
+      for (const part of ['Hints used', 'Timeline', "The candidate's tests"])
+        assert.ok(
+          sections.some((h) => h.startsWith(part)),
+          part,
+        );
+      const background = await reader.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+      assert.equal(background === 'rgb(13, 17, 23)', colorScheme === 'dark', `${colorScheme} background: ${background}`);
+      await reader.screenshot({
+        path: path.join(repoRoot, 'test', 'e2e', 'screenshots', `interview-6-scorecard-${colorScheme}.png`),
+        fullPage: true,
+      });
+      await reader.close();
+    }
 
     // Live Share (host): every service and the portal were shared.
     const shared = fs

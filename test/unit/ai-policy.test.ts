@@ -19,8 +19,8 @@ describe('AI-assistance policy', () => {
     fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify({ 'editor.tabSize': 2, 'editor.inlineSuggest.enabled': true }));
     writeAiPolicy(dir, 'off');
     const written = JSON.parse(fs.readFileSync(path.join(dir, SETTINGS_FILE), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(written, { 'editor.tabSize': 2, ...AI_OFF_SETTINGS });
     assert.equal(written['chat.disableAIFeatures'], true);
+    assert.deepEqual(written, { 'editor.tabSize': 2, ...AI_OFF_SETTINGS });
   });
 
   it('refuses a starter settings file it cannot merge, with what to do', (t) => {
