@@ -63,6 +63,16 @@ test(
         .locator('.statusbar-item', { hasText: /Basic implementation/ })
         .first()
         .waitFor({ state: 'visible', timeout: 30_000 });
+      // The first view: the Faultline view and the brief, no chat pane beside them.
+      await page
+        .locator('.pane-header', { hasText: /Services/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 30_000 });
+      await page
+        .locator('.tabs-container .tab', { hasText: /Preview README\.md/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no chat pane');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'npm-start.png') });
 
       // Ctrl-C stops code-server, and with it the extension host and every service.
