@@ -15,7 +15,7 @@ import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { readToken } from '../../extension/engine/session';
 import { describeLeaks, filesBelow, findLeaks, interviewerCorpus, searchableText } from '../helpers/corpus';
-import { cliEnv, cliPath, startUp, suiteCleanup, tempDir } from '../helpers';
+import { cliEnv, cliPath, eventually, startUp, suiteCleanup, tempDir } from '../helpers';
 import { e2eTest, repoRoot } from './vscode';
 
 const cleanup = suiteCleanup();
@@ -39,6 +39,7 @@ const INTERVIEWER_COMMANDS = [
   'Score Item',
   'Export Scorecard',
   'Share with Candidate',
+  'Open Interviewer Guide',
 ];
 
 e2eTest(
@@ -60,6 +61,38 @@ e2eTest(
     const { page } = vscode;
 
     await vscode.outputChannelText('Faultline', { contains: /Live Share detected \(role: guest\)/ });
+    // Once the host publishes the session, the guest's first view: the brief, and the portal beside it.
+    await page
+      .locator('.tabs-container .tab', { hasText: /Preview README\.md/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.tabs-container .tab', { hasText: /Simple Browser|your interview/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    // Both show their content: the brief's title in the preview, the portal (served by the host) live in the Simple Browser.
+    const port = new URL(host.state.portal.url).port;
+    const frameWith = async (what: string, selector: string, text: RegExp) => {
+      let found = false;
+      await eventually(
+        async () => {
+          for (const frame of page.frames()) {
+            const el = frame.locator(selector).first();
+            if ((await el.count().catch(() => 0)) > 0 && text.test((await el.textContent().catch(() => '')) ?? '')) found = true;
+          }
+          return found;
+        },
+        30_000,
+        what,
+      );
+    };
+    await frameWith('the brief in the preview', 'h1', /Price Alerts/);
+    await frameWith('the live portal beside it', 'body[data-ready="true"][data-connection="live"] #title', /Price Alerts/);
+    assert.ok(
+      page.frames().some((f) => new URL(f.url(), 'http://x').port === port || f.url().includes(`/proxy/${port}/`)),
+      "the portal is the host's",
+    );
+    await vscode.screenshot('guest-first-view');
 
     // Commands: only the candidate's.
     await page.keyboard.press('F1');
@@ -101,7 +134,6 @@ e2eTest(
     const portal = await popup;
     await portal.getByText(sent.text.slice(0, 40), { exact: false }).first().waitFor({ state: 'visible', timeout: 30_000 });
     // Directly, or through code-server's port forwarding (asExternalUri): /proxy/<port>/.
-    const port = new URL(host.state.portal.url).port;
     assert.ok(new URL(portal.url()).port === port || portal.url().includes(`/proxy/${port}/`), portal.url());
     const unsent = corpus.entries.filter((e) => !(e.hint?.ladder === 'implement-crud' && (e.hint.level === 'mild' || !e.hint.level)));
     const portalText = searchableText(await portal.locator('body').innerText());

@@ -46,12 +46,17 @@ export function registerPortal(manager: SessionManager, liveShare: LiveShareLink
         output.log?.info(`opening the candidate portal: ${external.toString(true)}`);
         // Beside the brief, inside the editor (a practice window's first view); a browser otherwise.
         const beside = (options as { beside?: unknown } | undefined)?.beside === true;
-        if (beside && (await vscode.commands.getCommands(true)).includes('simpleBrowser.api.open')) {
-          await vscode.commands.executeCommand('simpleBrowser.api.open', external, {
-            viewColumn: vscode.ViewColumn.Beside,
-            preserveFocus: true,
-          });
-          return;
+        if (beside) {
+          try {
+            // VS Code's built-in Simple Browser (activated by the command itself).
+            await vscode.commands.executeCommand('simpleBrowser.api.open', external, {
+              viewColumn: vscode.ViewColumn.Beside,
+              preserveFocus: true,
+            });
+            return;
+          } catch (err) {
+            output.log?.info(`no Simple Browser here (${err instanceof Error ? err.message : String(err)}): opening a browser instead`);
+          }
         }
         await vscode.env.openExternal(external);
       }),

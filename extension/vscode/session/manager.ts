@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { takeAutostart, type SessionMode } from '../../engine/autostart';
 import type { Catalog, LoadedExercise } from '../../engine/catalog';
+import { CANDIDATE_INFO_FILE, type CandidateInfo } from '../../engine/candidateInfo';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
 import { controlApi } from '../../engine/protocol/control';
@@ -51,6 +52,8 @@ export class SessionManager implements vscode.Disposable {
   private readonly appended = new vscode.EventEmitter<TimelineEvent>();
   private readonly serviceEvents = new vscode.EventEmitter<SupervisorEvent>();
   workspace: FaultlineWorkspace | undefined;
+  /** A guest waiting for the host to publish the session (see showGuestView). */
+  private guestWatcher: vscode.FileSystemWatcher | undefined;
   readonly logs = new ServiceLogs();
   /** State, role or workspace changed. */
   readonly onDidChange = this.changed.event;
@@ -132,13 +135,47 @@ export class SessionManager implements vscode.Disposable {
 
   /** Start the services if an editor was asked to (New Interview, `faultline new --autostart`). */
   async autostart(): Promise<void> {
-    if (!this.workspace || this.liveShare === 'guest') return;
+    if (this.liveShare === 'guest') return this.showGuestView();
+    if (!this.workspace) return;
     const mode = takeAutostart(this.workspace.dir);
     if (!mode) return;
     this.lastMode = mode;
     await this.showFirstView(mode);
     await this.start(mode);
     if (mode === 'practice') await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+  }
+
+  /**
+   * A Live Share guest (the candidate) first sees the brief and, beside it, the candidate portal,
+   * both from what the host published in the shared workspace (`.faultline/session.json`).
+   */
+  private async showGuestView(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return;
+    const file = vscode.Uri.joinPath(folder.uri, CANDIDATE_INFO_FILE);
+    let info: Partial<CandidateInfo> = {};
+    try {
+      info = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Partial<CandidateInfo>;
+    } catch {
+      // Not published yet (the guest joined before the interviewer started the services): once it is.
+      if (this.guestWatcher) return;
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CANDIDATE_INFO_FILE));
+      this.guestWatcher = watcher;
+      const once = () => {
+        watcher.dispose();
+        void this.showGuestView();
+      };
+      watcher.onDidCreate(once);
+      watcher.onDidChange(once);
+      return;
+    }
+    try {
+      const brief = (info.exercise && this.catalog.exercises.find((e) => e.manifest.id === info.exercise)?.manifest.brief) || 'README.md';
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder.uri, brief));
+      if (info.portal) await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+    } catch (err) {
+      output.log?.warn(`could not open the brief and the portal: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /**
@@ -288,6 +325,7 @@ export class SessionManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.guestWatcher?.dispose();
     void this.stop();
     this.logs.dispose();
     this.changed.dispose();
