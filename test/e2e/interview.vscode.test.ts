@@ -85,7 +85,8 @@ e2eTest(
       .waitFor({ state: 'visible' });
     await page.locator('.pane-header .action-label[aria-label="Open Interviewer Guide"]').first().waitFor({ state: 'attached' });
     // AI assistance off: the workspace settings took the chat and Copilot controls away, and the view says the policy holds.
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8'))['chat.disableAIFeatures'], true);
+    const settings = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['chat.disableAIFeatures'], true);
     await page
       .locator('.pane-body .monaco-list-row', { hasText: /AI assistance: off — holds/ })
       .first()
