@@ -9,7 +9,7 @@ import { installAt, type Install } from '../engine/install';
 import type { Io } from './common';
 import { cmdInitExercise, cmdTestExercise, cmdValidate } from './commands/authoring';
 import { cmdCheck, cmdChaos, cmdHint, cmdPhase, cmdScore, cmdScorecard } from './commands/interview';
-import { cmdLogs, cmdRestart, cmdStatus, cmdStop, cmdTimeline, cmdUp } from './commands/session';
+import { cmdEnv, cmdLogs, cmdRestart, cmdStatus, cmdStop, cmdTimeline, cmdUp } from './commands/session';
 import { cmdList, cmdNew, cmdOpen, cmdPortal } from './commands/workspace';
 import { detectColor, paint, style } from './ui';
 
@@ -26,6 +26,7 @@ Usage:
   faultline up [<dir>] [--state FILE] [--node PATH] [--fresh] [--practice] [--require-sandbox] [--chaos MODE [--seed N]]
                                                        run its services in the foreground
   faultline status [<dir>] [--state FILE] [--json]     what is running, live health
+  faultline env [<dir>] [--json]                       services' public addresses: eval "$(faultline env)" sets INGRESS_URL, …
   faultline logs <service> [<dir>] [--state FILE] [-n N]
   faultline restart <service> [<dir>] [--state FILE]
   faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]
@@ -73,6 +74,8 @@ export async function main(argv: string[], install: Install): Promise<number> {
         return await cmdUp(install, rest, io);
       case 'status':
         return await cmdStatus(rest, io);
+      case 'env':
+        return cmdEnv(rest, io);
       case 'portal':
         return cmdPortal(rest, io);
       case 'stop':

@@ -39,3 +39,11 @@ export function publishCandidateInfo(state: SessionState): void {
 export function withdrawCandidateInfo(workspace: string): void {
   fs.rmSync(path.join(workspace, CANDIDATE_INFO_FILE), { force: true });
 }
+
+/**
+ * Environment variables naming each service's public address, for the candidate's terminals and
+ * programs: `<NAME>_URL` (upper case, other characters as `_`), e.g. `INGRESS_URL`, `API_URL`.
+ */
+export function serviceUrlEnv(services: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(services).map(([name, url]) => [`${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`, url]));
+}

@@ -40,12 +40,20 @@ test('session commands run from inside a workspace without naming it; stop twice
     const r = await run(...argv);
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
   }
+  // Each service's public address, ready for `eval "$(faultline env)"` (the same as VS Code terminals get).
+  const envs = await run('env');
+  assert.equal(envs.code, 0, envs.stderr);
+  assert.equal(envs.stdout.trim(), `export API_URL=${up.state.services['api']!.url}`);
   const first = await run('stop');
   assert.equal(first.code, 0, first.stderr);
   assert.equal(await up.exited, 0);
   const second = await run('stop');
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /already stopped/);
+
+  const stopped = await run('env');
+  assert.equal(stopped.code, 3, stopped.stderr);
+  assert.match(stopped.stderr, /no session is running for/);
 
   const outside = await runCli(['status'], { env, cwd: tempDir(t) });
   assert.equal(outside.code, 64);

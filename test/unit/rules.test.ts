@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { serviceUrlEnv } from '../../extension/engine/candidateInfo';
 import { FaultlineError } from '../../extension/engine/errors';
 import { hintStatus } from '../../extension/engine/hints';
 import { expectationFor, judge } from '../../extension/engine/interview/testExercise';
@@ -178,3 +179,13 @@ describe('what test-exercise expects', () => {
 });
 
 clock = Date.parse('2026-12-01T10:00:00Z');
+
+describe('service addresses as environment variables', () => {
+  it('names each <NAME>_URL in upper case, other characters as _', () => {
+    assert.deepEqual(serviceUrlEnv({ ingress: 'http://127.0.0.1:1', 'market-feed': 'http://127.0.0.1:2', broker: 'tcp://127.0.0.1:3' }), {
+      INGRESS_URL: 'http://127.0.0.1:1',
+      MARKET_FEED_URL: 'http://127.0.0.1:2',
+      BROKER_URL: 'tcp://127.0.0.1:3',
+    });
+  });
+});

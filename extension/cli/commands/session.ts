@@ -1,6 +1,7 @@
 /** Running a session: `up`, `status`, `stop`, `restart`, `logs`, `timeline`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CANDIDATE_INFO_FILE, serviceUrlEnv, type CandidateInfo } from '../../engine/candidateInfo';
 import { loadCatalog } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
@@ -312,4 +313,27 @@ export function clockOf(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const sec = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** `faultline env`: each service's public address as `export NAME_URL=…` lines, for `eval "$(faultline env)"`. */
+export function cmdEnv(argv: string[], io: Io): number {
+  const usage = 'faultline env [<dir>] [--json]';
+  const { values, positionals } = args(argv, { json: { type: 'boolean' } }, usage);
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const workspace = positionals[0] ? path.resolve(positionals[0]) : findWorkspace(process.cwd());
+  if (!workspace) throw new FaultlineError('usage', 'say which workspace: run this inside one, or give its folder', usage);
+  // The candidate-safe file the session publishes in the workspace: no token needed.
+  let info: CandidateInfo;
+  try {
+    info = JSON.parse(fs.readFileSync(path.join(workspace, CANDIDATE_INFO_FILE), 'utf8')) as CandidateInfo;
+  } catch {
+    throw new FaultlineError('not-running', `no session is running for ${workspace}`, `start one with \`faultline up ${workspace}\``);
+  }
+  const env = serviceUrlEnv(info.services);
+  if (values.json) io.out(JSON.stringify(env, null, 2));
+  else for (const [name, url] of Object.entries(env)) io.out(`export ${name}=${url}`);
+  return 0;
 }

@@ -1,5 +1,6 @@
 /**
- * The candidate's terminals get a Node.js the exercise can use. Its tests (`npm test`: `node
+ * The candidate's terminals get each service's public address (`INGRESS_URL`, `API_URL`…) while a
+ * session runs, and a Node.js the exercise can use. Its tests (`npm test`: `node
  * --test` with globs, better-sqlite3) need the exercise's Node major; when the `node` on PATH is
  * older or missing, terminals opened in this window find a `node` first on PATH that runs the
  * services' own runtime (VS Code's, or `faultline.nodePath`). `npm` follows, since it runs on
@@ -8,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { candidateInfo, serviceUrlEnv } from '../../engine/candidateInfo';
 import { majorOf, pathNodeVersion, type Runtime } from '../../engine/runtime';
 import { output } from '../ui';
 import type { SessionManager } from './manager';
@@ -38,11 +40,16 @@ export function registerTerminalNode(context: vscode.ExtensionContext, sessions:
   let applied: string | undefined;
   const update = async () => {
     const ws = sessions.workspace;
-    const key = ws && sessions.role !== 'guest' ? ws.dir : undefined;
+    const services = sessions.running ? candidateInfo(sessions.running.state).services : {};
+    const key = ws && sessions.role !== 'guest' ? JSON.stringify([ws.dir, services]) : undefined;
     if (key === applied) return;
     applied = key;
     collection.clear();
     if (!ws || key === undefined) return;
+    // Each service's public address, as the brief names it (INGRESS_URL, API_URL…), while a session runs.
+    const urls = serviceUrlEnv(services);
+    for (const [name, url] of Object.entries(urls)) collection.replace(name, url);
+    if (Object.keys(urls).length > 0) collection.description = `Faultline: ${Object.keys(urls).join(', ')}`;
     const minMajor = ws.exercise.manifest.runtime?.node;
     if (minMajor === undefined) return;
     const found = await pathNodeVersion(); // not at activation's expense: terminals open later
@@ -59,7 +66,9 @@ export function registerTerminalNode(context: vscode.ExtensionContext, sessions:
     // Named after the Node it runs (e.g. terminal-node/24.4.1), not the minimum the exercise needs.
     const dir = writeNodeShim(path.join(context.globalStorageUri.fsPath, 'terminal-node', runtime.version.replace(/^v/, '')), runtime);
     collection.prepend('PATH', dir + path.delimiter);
-    collection.description = `Faultline: \`node\` is Node ${runtime.version} (${ws.exercise.manifest.title} needs Node ${minMajor}+; PATH has ${found ? `Node ${found}` : 'none'})`;
+    collection.description =
+      `Faultline: \`node\` is Node ${runtime.version} (${ws.exercise.manifest.title} needs Node ${minMajor}+; PATH has ${found ? `Node ${found}` : 'none'})` +
+      (Object.keys(urls).length > 0 ? `; ${Object.keys(urls).join(', ')}` : '');
     output.log?.info(`terminals get Node ${runtime.version} from ${dir} (PATH has ${found ? `Node ${found}` : 'no node'})`);
   };
   const run = () => void update().catch((err: unknown) => output.log?.warn(`terminal node: ${String(err)}`));
