@@ -99,16 +99,28 @@ export function summaryFacts(card: Scorecard): { label: string; value: string }[
   const unscored = manual.filter((i) => i.status === 'unscored').length;
   const checks = s.categories.flatMap((c) => c.items).flatMap((i) => i.checks);
   const passed = checks.filter((c) => c.status === 'passed').length;
-  const first = card.timeline[0]?.t;
-  const last = card.timeline[card.timeline.length - 1]?.t;
-  const minutes = first && last ? Math.round((Date.parse(last) - Date.parse(first)) / 60_000) : null;
+  // Time the services ran: each session.start to its session.stop (or to the last event).
+  let ranMs = 0;
+  let since: number | undefined;
+  for (const e of card.timeline) {
+    if (e.type === 'session.start') since ??= Date.parse(e.t);
+    if (e.type === 'session.stop' && since !== undefined) {
+      ranMs += Date.parse(e.t) - since;
+      since = undefined;
+    }
+  }
+  const lastAt = card.timeline[card.timeline.length - 1]?.t;
+  if (since !== undefined && lastAt) ranMs += Date.parse(lastAt) - since;
+  const minutes = starts.length > 0 ? Math.round(ranMs / 60_000) : null;
   return [
     { label: 'Mode', value: s.mode === 'practice' ? 'practice (the candidate alone)' : 'interview' },
     {
       label: 'AI assistance',
       value: ai === 'off' ? 'off (editor AI chat and completions turned off)' : ai === 'allowed' ? 'allowed' : 'not recorded',
     },
-    ...(minutes !== null ? [{ label: 'Session length', value: `${minutes} min` }] : []),
+    ...(minutes !== null
+      ? [{ label: 'Session length', value: `${minutes} min${starts.length > 1 ? ` over ${starts.length} sessions` : ''}` }]
+      : []),
     { label: 'Automatic checks', value: checks.length ? `${passed} of ${checks.length} passed` : 'not run' },
     {
       label: 'Manual items',
