@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { serviceUrlEnv } from '../../extension/engine/candidateInfo';
+import { summaryFacts } from '../../extension/engine/rubric/scorecard';
+import type { Scorecard } from '../../extension/engine/model/interview';
 import { FaultlineError } from '../../extension/engine/errors';
 import { hintStatus } from '../../extension/engine/hints';
 import { expectationFor, judge } from '../../extension/engine/interview/testExercise';
@@ -187,5 +189,44 @@ describe('service addresses as environment variables', () => {
       MARKET_FEED_URL: 'http://127.0.0.1:2',
       BROKER_URL: 'tcp://127.0.0.1:3',
     });
+  });
+});
+
+describe("the scorecard's summary", () => {
+  const card = (timeline: { t: string; type: string; [k: string]: unknown }[]): Scorecard => ({
+    generatedAt: '2026-12-01T12:00:00Z',
+    workspace: '/ws',
+    score: {
+      exercise: 'x',
+      title: 'X',
+      mode: 'interview',
+      max: 10,
+      points: 4,
+      hintCost: 0,
+      total: 4,
+      rating: null,
+      categories: [],
+      hints: [],
+      runs: 0,
+      lastRun: null,
+    },
+    timeline,
+    diff: null,
+  });
+  const fact = (c: Scorecard, label: string) => summaryFacts(c).find((f) => f.label === label)?.value;
+
+  it('sums the time the services ran over several sessions, and names the AI policy of the last one', () => {
+    const c = card([
+      { t: '2026-12-01T10:00:00Z', type: 'session.start', aiAssistance: 'allowed' },
+      { t: '2026-12-01T10:30:00Z', type: 'session.stop' },
+      { t: '2026-12-01T11:00:00Z', type: 'session.start', aiAssistance: 'off' },
+      { t: '2026-12-01T11:10:00Z', type: 'chaos.activate', mode: 'slow' },
+      { t: '2026-12-01T11:15:00Z', type: 'chaos.activate', mode: 'slow' },
+    ]);
+    assert.equal(fact(c, 'Session length'), '45 min over 2 sessions');
+    assert.equal(fact(c, 'AI assistance'), 'off (editor AI chat and completions turned off)');
+    assert.equal(fact(c, 'Chaos modes'), 'slow');
+    assert.equal(fact(card([]), 'AI assistance'), 'not recorded');
+    assert.equal(fact(card([]), 'Session length'), undefined);
   });
 });
