@@ -129,7 +129,7 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'rate-limit-replicas',
-    { title: 'The limit holds across 2 replicas (shared state)', kind: 'concurrency', timeoutMs: 45_000 },
+    { title: 'The limit holds across 2 replicas (shared state)', kind: 'chaos', chaos: 'scale_out', timeoutMs: 90_000 },
     async (t) => {
       const o = await probe<Record<string, unknown>>(
         t,
@@ -142,6 +142,20 @@ const checks: DeclareChecks = (check) => {
         100,
         'requests allowed out of 160 alternating between two limiters over one database file (two replicas)',
       );
+      // Live: both replicas in the load balancer's rotation, one user, 110 requests round-robin.
+      for (let i = 0; i < 60 && (await lbEndpoints(t)).filter((e) => e.ready).length < 2; i++) await sleep(250);
+      const ready = (await lbEndpoints(t)).filter((e) => e.ready).length;
+      if (ready < 2) t.fail(`scale_out: only ${ready} gateway replica(s) in the rotation after 15 s`);
+      const { token } = await user(t, 'rlr');
+      const replicas = new Set<string>();
+      let ok = 0;
+      for (let i = 0; i < 110; i++) {
+        const r = await t.http('lb').get('/api/data/products', { token });
+        if (r.status === 200) ok++;
+        if (r.headers['x-replica']) replicas.add(r.headers['x-replica']);
+      }
+      t.log(`replicas that answered: ${[...replicas].join(', ')}`);
+      t.expect(ok, 100, 'requests answered 200 out of 110 from one user through the load balancer with 2 replicas');
     },
   );
 
