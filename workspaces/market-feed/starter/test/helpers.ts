@@ -4,13 +4,14 @@ import { after } from 'node:test';
 import { attachWebSocket, createApp } from '../gateway/src/app';
 import { Auth } from '../gateway/src/auth';
 import { LRUCache } from '../gateway/src/cache';
+import type { Hub } from '../gateway/src/hub';
 import { openDatabase } from '../gateway/src/db';
 import { SlidingWindowLimiter } from '../gateway/src/rateLimiter';
 import { StoreClient } from '../gateway/src/storeClient';
 import type { Chain } from '../shared/market';
 
 /** A gateway with no store behind it (STORE_URL points at a closed port). */
-export async function gateway(opts: { limit?: number } = {}): Promise<{ url: string; ws: string }> {
+export async function gateway(opts: { limit?: number } = {}): Promise<{ url: string; ws: string; hub: Hub }> {
   const db = openDatabase(':memory:');
   const auth = new Auth(db, 'test-secret');
   const { app, hub } = createApp({
@@ -31,7 +32,7 @@ export async function gateway(opts: { limit?: number } = {}): Promise<{ url: str
     db.close();
   });
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
+  return { url: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws`, hub };
 }
 
 export async function register(url: string, username: string): Promise<string> {
