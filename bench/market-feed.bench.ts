@@ -127,7 +127,7 @@ export async function run(args: string[]): Promise<string> {
       ] as const) {
         const got = await fanOut(url.replace(/^http/, 'ws'), token, clients, seconds);
         results[name].frames += got.frames;
-        results[name].delays.push(...got.delays);
+        results[name].delays = results[name].delays.concat(got.delays);
         results[name].failed += got.failed;
       }
     }
