@@ -70,6 +70,7 @@ e2eTest(
       .locator('.tabs-container .tab', { hasText: /Simple Browser|your interview/ })
       .first()
       .waitFor({ state: 'visible', timeout: 30_000 });
+    await vscode.outputChannelText('Faultline', { contains: /first view: the brief and the candidate portal/ });
     // Both show their content: the brief's title in the preview, the portal (served by the host) live in the Simple Browser.
     const port = new URL(host.state.portal.url).port;
     const frameWith = async (what: string, selector: string, text: RegExp) => {

@@ -90,6 +90,18 @@ e2eTest(
     assert.ok(!state.runtime.execPath.startsWith(repoRoot), state.runtime.execPath);
     assert.equal((await fetch(`${state.services['api']!.url}/health`)).status, 200);
 
+    // A practice window opens on the brief and, beside it, the live portal (then the keyboard is back in the editor).
+    await vscode.outputChannelText('Faultline', { contains: /first view: the brief and the candidate portal/, timeoutMs: 60_000 });
+    await vscode.page
+      .locator('.tabs-container .tab', { hasText: /Preview README\.md/ })
+      .first()
+      .waitFor({ state: 'visible' });
+    await vscode.page
+      .locator('.tabs-container .tab', { hasText: /Simple Browser/ })
+      .first()
+      .waitFor({ state: 'visible' });
+    await vscode.screenshot('vsix-practice-first-view');
+
     // A practising candidate requests a hint: it costs points.
     await vscode.runCommand('Faultline: Request Hint…');
     await vscode.quickPick('Creating and listing alerts');

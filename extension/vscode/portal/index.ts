@@ -53,6 +53,9 @@ export function registerPortal(manager: SessionManager, liveShare: LiveShareLink
               viewColumn: vscode.ViewColumn.Beside,
               preserveFocus: true,
             });
+            // Keep the keyboard in the editor: keys typed into the portal's page never reach VS
+            // Code's keybindings (F1, Ctrl+P…), unlike those typed into an editor or the brief.
+            await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
             return;
           } catch (err) {
             output.log?.info(`no Simple Browser here (${err instanceof Error ? err.message : String(err)}): opening a browser instead`);

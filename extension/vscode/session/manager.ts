@@ -142,7 +142,10 @@ export class SessionManager implements vscode.Disposable {
     this.lastMode = mode;
     await this.showFirstView(mode);
     await this.start(mode);
-    if (mode === 'practice') await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+    if (mode === 'practice') {
+      await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+      output.log?.info('first view: the brief and the candidate portal');
+    }
   }
 
   /**
@@ -173,6 +176,7 @@ export class SessionManager implements vscode.Disposable {
       const brief = (info.exercise && this.catalog.exercises.find((e) => e.manifest.id === info.exercise)?.manifest.brief) || 'README.md';
       await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder.uri, brief));
       if (info.portal) await vscode.commands.executeCommand('faultline.openPortal', { beside: true });
+      output.log?.info('first view: the brief and the candidate portal');
     } catch (err) {
       output.log?.warn(`could not open the brief and the portal: ${err instanceof Error ? err.message : String(err)}`);
     }
