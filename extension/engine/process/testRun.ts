@@ -230,8 +230,11 @@ export function runCandidateTests(o: TestRunOptions): Promise<TestRunResult> {
   });
 }
 
-/** Source extensions the coverage run instruments. */
-const SOURCE = /\.(c|m)?[jt]s$/;
+/**
+ * Source extensions the coverage run instruments: TypeScript, which only Node runs here. JavaScript
+ * may be an asset a service serves to a browser; a change to it runs every test (never instrumented).
+ */
+const SOURCE = /\.(c|m)?tsx?$/;
 
 /**
  * Instruments every source file of the scratch copy except the test files run (and type
