@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { changedLines, coveringTests, instrument, namePattern, type RunCoverage } from '../../extension/engine/process/coverage';
+import { parseTap } from '../../extension/engine/process/testRun';
 import type { TimelineEvent } from '../../extension/engine/model/interview';
 import type { CheckInfo } from '../../extension/engine/model/ipc';
 import { fingerprint, lastCompleteRun } from '../../extension/engine/rubric/reuse';
@@ -179,5 +180,22 @@ describe('check --changed: what a check depends on', () => {
     assert.deepEqual([...last.keys()], ['a', 'b']);
     assert.equal(last.get('a')?.fingerprint, 'f1');
     assert.equal(lastCompleteRun(events.slice(0, 2)).size, 0, 'no complete run yet');
+  });
+});
+
+describe('reading a run stopped at its first failing test', () => {
+  const failing = (n: number, name: string, directive = '') =>
+    [`not ok ${n} - ${name}${directive}`, '  ---', '  duration_ms: 1', "  type: 'test'", '  ...'].join('\n');
+  it('counts the failures when the totals never came (the process was stopped)', () => {
+    const run = parseTap(['TAP version 13', 'ok 1 - first', failing(2, 'second')].join('\n'));
+    assert.equal(run.failed, 1);
+    assert.deepEqual(run.failures, ['second']);
+  });
+  it('a failing todo or skipped test is not a failure', () => {
+    const run = parseTap(
+      ['TAP version 13', failing(1, 'later', ' # TODO'), failing(2, 'off', ' # SKIP'), 'ok 3 - fine', '# todo 1', '# fail 0'].join('\n'),
+    );
+    assert.equal(run.failed, 0);
+    assert.deepEqual(run.failures, []);
   });
 });
