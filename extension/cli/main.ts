@@ -35,7 +35,7 @@ Usage:
                                                        send the candidate the next hint
   faultline phase [next|<phase>] [<dir>] [--state FILE] [--json]
                                                        the interview clock; move to the next phase
-  faultline check [<dir>] [--state FILE] [--stage S] [--only ID,…] [--json] [--md FILE] [--html FILE]
+  faultline check [<dir>] [--state FILE] [--stage S] [--only ID,…] [--changed] [--json] [--md FILE] [--html FILE]
                                                        run the hidden rubric checks, write the scorecard
   faultline score <item> <points> [<dir>] [--state FILE] --note TEXT
                                                        score a manual rubric item

@@ -14,7 +14,9 @@ import type { CheckInfo } from '../../extension/engine/model/ipc';
 import type { CandidateTestRun, CheckOutcome } from '../../extension/engine/model/interview';
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
-import { runCandidateProgram, runCandidateTests } from '../../extension/engine/process/testRun';
+import { changedLines, coveringTests, type RunCoverage } from '../../extension/engine/process/coverage';
+import { runCandidateProgram, runCandidateTests, type TestRunResult } from '../../extension/engine/process/testRun';
+import { candidateFiles } from '../../extension/engine/rubric/reuse';
 import { loadSqlite } from '../shared/sqlite';
 
 export interface RunConfig {
@@ -45,7 +47,7 @@ export class Harness {
   private readonly problems: string[] = [];
   private sqlite: typeof BetterSqlite3 | undefined;
   private readonly control;
-  private readonly testRuns = new Map<string, Promise<CandidateTestRun>>();
+  private readonly testRuns = new Map<string, Promise<TestRunResult>>();
 
   constructor(private readonly config: RunConfig) {
     this.control = apiClient(controlApi, config.control.url, config.control.token, 120_000);
@@ -89,14 +91,15 @@ export class Harness {
     if (!entry) return { id, status: 'error', ms: 0, message: `no check "${id}" in ${this.config.checksDir}`, logs };
     const timeoutMs = entry.info.timeoutMs ?? 20_000;
     let timer: NodeJS.Timeout | undefined;
+    const state: CheckState = {};
     try {
       await Promise.race([
-        entry.fn(this.context(id, logs)),
+        entry.fn(this.context(id, logs, state)),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new TimeoutError(`did not finish within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
-      return { id, status: 'passed', ms: Math.round(performance.now() - started), logs };
+      return { id, status: 'passed', ms: Math.round(performance.now() - started), logs, ...inputsOf(state) };
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (err instanceof TimeoutError) return { id, status: 'timeout', ms, message: err.message, logs };
@@ -105,10 +108,11 @@ export class Harness {
           id,
           status: 'failed',
           ms,
-          message: err.message,
+          message: state.uncovered ? `${err.message} (${state.uncovered})` : err.message,
           ...('expected' in err.details ? { expected: err.details.expected } : {}),
           ...('actual' in err.details ? { actual: err.details.actual } : {}),
           logs,
+          ...inputsOf(state),
         };
       }
       return { id, status: 'error', ms, message: (err as Error).stack ?? String(err), logs };
@@ -117,7 +121,7 @@ export class Harness {
     }
   }
 
-  private context(id: string, logs: string[]): CheckContext {
+  private context(id: string, logs: string[], state: CheckState): CheckContext {
     const cfg = this.config;
     const service = (name: string) => {
       const s = cfg.services[name];
@@ -126,7 +130,7 @@ export class Harness {
     };
     let counter = 0;
     const unique = `${id.replace(/[^a-z0-9]/gi, '').slice(0, 12)}${crypto.randomBytes(3).toString('hex')}`;
-    return {
+    const context: CheckContext = {
       url: (name) => service(name).url,
       http: (name) => httpClient(service(name).url),
       query: (name, sql, params = []) => {
@@ -167,7 +171,7 @@ export class Harness {
           count: o.count,
           idField: o.idField ?? 'id',
         }),
-      candidateTests: (o) => this.candidateTests(o ?? {}),
+      candidateTests: (o) => this.candidateTests(o ?? {}, state, logs),
       candidateProgram: (entry, o = {}) =>
         runCandidateProgram({ workspace: cfg.workspace, modules: cfg.modules, preload: cfg.preload, runtime: cfg.runtime, entry, ...o }),
       material: (rel) => {
@@ -188,14 +192,91 @@ export class Harness {
         logs.push(message);
       },
     };
+    // Whatever reaches the services or the workspace directly depends on every candidate file.
+    const opaque = [
+      'url',
+      'http',
+      'query',
+      'chaos',
+      'metrics',
+      'resetMetrics',
+      'queries',
+      'burst',
+      'candidateProgram',
+      'workspace',
+    ] as const;
+    return new Proxy(context, {
+      get(target, key, receiver) {
+        if ((opaque as readonly (string | symbol)[]).includes(key)) state.opaque = true;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
   }
 
-  /** The candidate's own test suite in a scratch copy of the workspace, with some files replaced. */
-  private candidateTests(o: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number }): Promise<CandidateTestRun> {
-    const key = crypto
-      .createHash('sha256')
-      .update(JSON.stringify([o.replace ?? {}, o.files ?? []]))
-      .digest('hex');
+  /**
+   * The candidate's own test suite in a scratch copy of the workspace, with some files replaced.
+   * Mutation testing the Stryker way: a check's first run records which lines each test runs (its
+   * baseline); a later run of the same check that changes files (a mutant) runs only the tests
+   * that run a changed line and stops at the first failing one, and a mutant no test runs
+   * survives at once, with the reason in the check's log and message.
+   */
+  private async candidateTests(
+    o: { replace?: Record<string, string>; files?: string[]; timeoutMs?: number },
+    state: CheckState,
+    logs: string[],
+  ): Promise<CandidateTestRun> {
+    // FAULTLINE_MUTATION_SELECTION=off runs every candidate suite in full, as before (benchmarks compare the two).
+    if (process.env['FAULTLINE_MUTATION_SELECTION'] === 'off') {
+      state.opaque = true;
+      const { coverage, ...full } = await this.shared(o);
+      void coverage;
+      return full;
+    }
+    const baseline = state.baseline;
+    const selection = baseline ? this.selection(baseline, o) : undefined;
+    if (selection?.uncovered) {
+      state.uncovered = selection.uncovered;
+      logs.push(`mutant survived: ${selection.uncovered}`);
+      return {
+        passed: 0,
+        failed: 0,
+        todo: 0,
+        failures: [],
+        output: `# faultline: ${selection.uncovered}\n`,
+        uncovered: selection.uncovered,
+      };
+    }
+    const run = await this.shared({
+      ...o,
+      ...(selection ? { select: selection.files, bail: true } : { coverage: true }),
+    });
+    if (!selection) {
+      // What this run of the candidate's tests depended on: the test files and the files they ran.
+      // Every candidate file, except the source files no test ran a line of.
+      const coverage = run.coverage;
+      if (!coverage || coverage.files.some((f) => !coverage.tests[f])) state.opaque = true;
+      else {
+        const ran = new Set<string>();
+        for (const byTest of Object.values(coverage.tests))
+          for (const byFile of Object.values(byTest)) for (const [rel, lines] of Object.entries(byFile)) if (lines.length > 0) ran.add(rel);
+        const unrun = new Set(coverage.instrumented.filter((rel) => !ran.has(rel)));
+        state.inputs ??= new Set();
+        for (const rel of candidateFiles(this.config.workspace)) if (!unrun.has(rel)) state.inputs.add(rel);
+      }
+    }
+    if (!baseline && run.coverage && run.failed === 0) {
+      state.baseline = { replace: o.replace ?? {}, requested: o.files, coverage: run.coverage };
+    }
+    const { coverage, ...result } = run;
+    void coverage;
+    return result;
+  }
+
+  /** Identical runs (same files, same options) are shared between checks. */
+  private shared(
+    o: Parameters<typeof runCandidateTests>[0] extends infer T ? Omit<T, 'workspace' | 'modules' | 'preload' | 'runtime'> : never,
+  ): Promise<TestRunResult> {
+    const key = crypto.createHash('sha256').update(JSON.stringify(o)).digest('hex');
     let run = this.testRuns.get(key);
     if (!run) {
       run = runCandidateTests({
@@ -209,6 +290,53 @@ export class Harness {
     }
     return run;
   }
+
+  /** Which tests a run must try, given the check's baseline: those that run a line the run changes. */
+  private selection(
+    baseline: Baseline,
+    o: { replace?: Record<string, string>; files?: string[] },
+  ): ReturnType<typeof coveringTests> | undefined {
+    // Another set of test files than the baseline's: no selection, the run is what it asks for.
+    if (JSON.stringify(o.files ?? null) !== JSON.stringify(baseline.requested ?? null)) return undefined;
+    const replace = o.replace ?? {};
+    const read = (rel: string) => {
+      try {
+        return fs.readFileSync(path.resolve(this.config.workspace, rel), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const changes: Record<string, { first: number; last: number }> = {};
+    for (const rel of new Set([...Object.keys(baseline.replace), ...Object.keys(replace)])) {
+      const range = changedLines(baseline.replace[rel] ?? read(rel), replace[rel] ?? read(rel));
+      if (range) changes[path.posix.normalize(rel.split(path.sep).join('/'))] = range;
+    }
+    if (Object.keys(changes).length === 0) return undefined;
+    return coveringTests(baseline.coverage, baseline.coverage.files, changes);
+  }
+}
+
+/** A check's first clean run of the candidate's tests, with the lines each test ran. */
+interface Baseline {
+  replace: Record<string, string>;
+  /** The `files` it was asked for. */
+  requested?: string[] | undefined;
+  coverage: RunCoverage;
+}
+
+/** What one check run knows about its candidate test runs. */
+interface CheckState {
+  baseline?: Baseline;
+  /** Why a mutant survived without a run, when one did. */
+  uncovered?: string;
+  /** Candidate files its result depends on (from coverage)… */
+  inputs?: Set<string>;
+  /** …unless it reached the services or the workspace some other way: then every file. */
+  opaque?: boolean;
+}
+
+function inputsOf(state: CheckState): { inputs?: string[] } {
+  return !state.opaque && state.inputs ? { inputs: [...state.inputs].sort() } : {};
 }
 
 class TimeoutError extends Error {}

@@ -244,6 +244,53 @@ describe('rubric runs (fixture exercise)', () => {
     assert.equal(score.points, scoreBefore.points, 'the cancelled run changed no score');
     await client.chaosReset({});
   });
+  it('check --changed reuses the results of checks whose inputs did not change since the last complete run, marked so', async () => {
+    type Line = { type: string; result?: { id: string; status: string; reused?: boolean } } & Partial<CheckRun>;
+    const lines = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
+    const checks = (stdout: string) => lines(stdout).flatMap((l) => (l.type === 'check' && l.result ? [l.result] : []));
+    // The last complete run: every check (the hints above changed the workspace since the first run).
+    const full = await cli('check', '--json');
+    assert.equal(full.code, 0, full.stderr);
+    const changed = await cli('check', '--json', '--changed');
+    assert.equal(changed.code, 0, changed.stderr);
+    const results = checks(changed.stdout);
+    // A result with a definite outcome is reused; a timeout or an error runs again.
+    assert.deepEqual(
+      results
+        .filter((r) => r.reused)
+        .map((r) => r.id)
+        .sort(),
+      ['a-healthy', 'b-reaches-a', 'counter', 'db-read', 'hung-service', 'under-chaos'],
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => !r.reused)
+        .map((r) => r.id)
+        .sort(),
+      ['runner-dies', 'slow'],
+    );
+    const run = lastLine(changed.stdout) as CheckRun;
+    assert.equal(run.score.points, (lastLine(full.stdout) as CheckRun).score.points, 'the same score');
+    const text = await cli('check', '--changed', '--only', 'a-healthy');
+    assert.match(text.stdout, /✓ .*\(a-healthy, reused: unchanged since the last full run\)/);
+    // A candidate file changes: every check here depends on it (none says otherwise), so all run.
+    fs.appendFileSync(path.join(dir, 'NOTES.md'), 'more notes\n');
+    const after = checks((await cli('check', '--json', '--changed')).stdout);
+    assert.equal(after.length, 8);
+    assert.deepEqual(
+      after.filter((r) => r.reused),
+      [],
+    );
+    // Without --changed nothing is reused.
+    assert.deepEqual(
+      checks((await cli('check', '--json')).stdout).filter((r) => r.reused),
+      [],
+    );
+  });
 });
 
 describe('practice mode', () => {

@@ -158,13 +158,14 @@ export function printScore(io: Io, score: Score): void {
 }
 
 export async function cmdCheck(argv: string[], io: Io): Promise<number> {
-  const usage = 'faultline check [<dir>] [--state FILE] [--stage S] [--only ID,ID] [--json] [--md FILE] [--html FILE]';
+  const usage = 'faultline check [<dir>] [--state FILE] [--stage S] [--only ID,ID] [--changed] [--json] [--md FILE] [--html FILE]';
   const { values, positionals } = args(
     argv,
     {
       state: { type: 'string' },
       stage: { type: 'string' },
       only: { type: 'string' },
+      changed: { type: 'boolean' },
       json: { type: 'boolean' },
       md: { type: 'string' },
       html: { type: 'string' },
@@ -180,7 +181,12 @@ export async function cmdCheck(argv: string[], io: Io): Promise<number> {
     ?.split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-  const result = await client.rubricRun({ ...(values.stage ? { stage: values.stage } : {}), ...(only ? { only } : {}) }, (e) => {
+  const request = {
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(only ? { only } : {}),
+    ...(values.changed ? { changed: true } : {}),
+  };
+  const result = await client.rubricRun(request, (e) => {
     // --json: one JSON event per line as the run goes, then one line with the result.
     if (values.json) return io.out(JSON.stringify(e));
     if (e.type === 'start') io.out(paint.dim(io.s, `running ${e.checks.length} hidden check(s)…`));
@@ -192,7 +198,9 @@ export async function cmdCheck(argv: string[], io: Io): Promise<number> {
           : r.status === 'not-run'
             ? paint.dim(io.s, '–')
             : paint.red(io.s, r.status === 'timeout' ? '⏱' : '✗');
-      io.out(`${mark} ${r.title} ${paint.dim(io.s, `(${r.id}, ${r.ms} ms)`)}`);
+      io.out(
+        `${mark} ${r.title} ${paint.dim(io.s, r.reused ? `(${r.id}, reused: unchanged since the last full run)` : `(${r.id}, ${r.ms} ms)`)}`,
+      );
       if (r.status !== 'passed' && r.message) io.out(paint.dim(io.s, `    ${r.message.split('\n').slice(0, 3).join('\n    ')}`));
     }
   });

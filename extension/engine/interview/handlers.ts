@@ -67,8 +67,8 @@ export function controlHandlers(session: SessionPort, requestStop: () => void): 
       return {};
     },
     queryStats: ({ service, reset }) => supervisor.preloadStats(service, reset ?? false),
-    rubricRun: async ({ stage, only }, { emit, signal }) => {
-      const run = await session.runRubric({ stage, only, signal, onEvent: emit });
+    rubricRun: async ({ stage, only, changed }, { emit, signal }) => {
+      const run = await session.runRubric({ stage, only, changed, signal, onEvent: emit });
       return { run: run.run, aborted: run.aborted, score: score() };
     },
     score,

@@ -96,6 +96,11 @@ export const CheckOutcomeSchema = Type.Object({
   actual: Type.Optional(Type.Unknown()),
   /** What the check logged. */
   logs: Type.Array(Type.String()),
+  /**
+   * The candidate's files (workspace-relative) the result depends on, when the check knows them
+   * (the files its runs of the candidate's tests loaded, from coverage); absent: every file.
+   */
+  inputs: Type.Optional(Type.Array(Type.String())),
 });
 export type CheckOutcome = Static<typeof CheckOutcomeSchema>;
 
@@ -110,6 +115,10 @@ export const CheckResultSchema = Type.Composite([
     /** Rubric items (and their categories) the check scores. */
     items: Type.Array(Type.String()),
     categories: Type.Array(Type.String()),
+    /** A hash of the check's inputs: the exercise, the chaos state and the candidate files it depends on. */
+    fingerprint: Type.Optional(Type.String()),
+    /** Taken from the last complete run (`check --changed`): its inputs have not changed since. */
+    reused: Type.Optional(Type.Boolean()),
   }),
 ]);
 export type CheckResult = Static<typeof CheckResultSchema>;
@@ -151,6 +160,8 @@ export const CandidateTestRunSchema = Type.Object({
   failures: Type.Array(Type.String()),
   /** The end of the runner's output. */
   output: Type.String(),
+  /** Set when the run was skipped because no test runs the changed code (a mutant that survives at once). */
+  uncovered: Type.Optional(Type.String()),
 });
 export type CandidateTestRun = Static<typeof CandidateTestRunSchema>;
 

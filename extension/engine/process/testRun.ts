@@ -11,6 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FaultlineError } from '../errors';
 import type { CandidateTestRun, ProgramRun } from '../model/interview';
+import type * as TS from 'typescript';
+import { COVERAGE_PRELOAD, instrument, linesByTest, namePattern, type ProcessCoverage, type RunCoverage } from './coverage';
 import { DATA_DIR, sandboxArgs, sandboxEnv, sandboxPolicy } from './sandbox';
 
 export interface TestRunOptions {
@@ -25,7 +27,16 @@ export interface TestRunOptions {
   /** Test files or globs (default: every test/**\/*.test.ts). */
   files?: string[];
   timeoutMs?: number;
+  /** Record which source lines each test runs (instrumented scratch copy; see ./coverage). */
+  coverage?: boolean;
+  /** Run only these test files, and in each only the tests with these full names (null: all of them). Replaces `files`. */
+  select?: Record<string, string[] | null>;
+  /** Stop at the first failing test (the rest of the suite does not run). */
+  bail?: boolean;
 }
+
+/** A run of the candidate's tests, with the per-test coverage when it was asked for. */
+export type TestRunResult = CandidateTestRun & { coverage?: RunCoverage };
 
 /** Never copied into the scratch copy (dependencies are linked, data is the candidate's). */
 const SKIP = new Set(['node_modules', '.git', 'data', '.faultline', 'dist']);
@@ -93,23 +104,33 @@ function sandboxed(o: TestRunOptions, dir: string, modules: string, write: strin
 function runToEnd(
   execPath: string,
   args: string[],
-  opts: { cwd: string; env: Record<string, string>; deadline: number },
+  opts: { cwd: string; env: Record<string, string>; deadline: number; stopWhen?: (stdout: string) => boolean },
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(execPath, args, { cwd: opts.cwd, env: opts.env, detached: process.platform !== 'win32' });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    let stopped = false;
+    const kill = () => {
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (!stopped && opts.stopWhen?.(stdout)) {
+        stopped = true;
+        kill();
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(
       () => {
         timedOut = true;
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+        kill();
       },
       Math.max(0, opts.deadline - Date.now()),
     );
@@ -145,28 +166,113 @@ export function runCandidateProgram(o: ProgramRunOptions): Promise<ProgramRun> {
 }
 
 /** Runs the suite in a scratch copy; parses the TAP report. A suite that hangs is killed at `timeoutMs`. */
-export function runCandidateTests(o: TestRunOptions): Promise<CandidateTestRun> {
+export function runCandidateTests(o: TestRunOptions): Promise<TestRunResult> {
   const timeoutMs = o.timeoutMs ?? 120_000;
   return inScratchCopy(o, async (dir, modules) => {
-    const files = testFiles(dir, o.files ?? ['test/**/*.test.ts']);
+    const files = o.select
+      ? Object.keys(o.select).filter((f) => fs.existsSync(path.join(dir, f)))
+      : testFiles(dir, o.files ?? ['test/**/*.test.ts']);
     if (files.length === 0) return { passed: 0, failed: 0, todo: 0, failures: [], output: '# faultline: no test files\n' };
+    const instrumented = o.coverage ? instrumentCopy(dir, files, o.modules) : undefined;
     // One sandboxed process per test file, as `node --test` isolates them: the runner itself (which
     // would need to spawn) stays outside the sandbox.
     const box = sandboxed(o, dir, modules);
     const deadline = Date.now() + timeoutMs;
     const outputs = new Map<string, string>();
     const queue = [...files];
+    let stop = false;
+    const failing = (stdout: string) => parseTap(stdout).failures.length > 0;
     await Promise.all(
       Array.from({ length: Math.min(files.length, Math.max(1, os.availableParallelism())) }, async () => {
-        for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-          const r = await runToEnd(o.runtime.execPath, [...box.args, '--test-reporter=tap', file], { cwd: dir, env: box.env(), deadline });
+        for (let file = queue.shift(); file !== undefined && !stop; file = queue.shift()) {
+          const index = files.indexOf(file);
+          const names = o.select?.[file];
+          const args = [
+            ...box.args,
+            ...(instrumented ? ['--require', instrumented.preload] : []),
+            ...(names ? names.map((n) => `--test-name-pattern=${namePattern(n)}`) : []),
+            '--test-reporter=tap',
+            file,
+          ];
+          const env = instrumented
+            ? box.env({
+                FAULTLINE_COVERAGE: instrumented.counts,
+                FAULTLINE_COVERAGE_OUT: path.join(dir, DATA_DIR, `coverage-${index}.json`),
+              })
+            : box.env();
+          const r = await runToEnd(o.runtime.execPath, args, {
+            cwd: dir,
+            env,
+            deadline,
+            ...(o.bail ? { stopWhen: (out: string) => (stop ||= failing(out)) } : {}),
+          });
           const late = r.timedOut ? `\n# faultline: the test suite did not finish within ${timeoutMs} ms\n` : '';
-          outputs.set(file, `# file: ${file}\n${r.stdout}${r.stderr}${late}`);
+          const bailed = o.bail && failing(r.stdout) ? '\n# faultline: stopped at the first failing test\n' : '';
+          outputs.set(file, `# file: ${file}\n${r.stdout}${r.stderr}${late}${bailed}`);
         }
       }),
     );
-    return parseTap(files.map((f) => outputs.get(f) ?? '').join('\n'));
+    const result: TestRunResult = parseTap(files.map((f) => outputs.get(f) ?? '').join('\n'));
+    if (instrumented) {
+      const tests: RunCoverage['tests'] = {};
+      files.forEach((file, index) => {
+        const out = path.join(dir, DATA_DIR, `coverage-${index}.json`);
+        if (!fs.existsSync(out)) return; // killed or crashed: no coverage, so this file always runs in full
+        try {
+          tests[file] = linesByTest(JSON.parse(fs.readFileSync(out, 'utf8')) as ProcessCoverage, instrumented.files);
+        } catch {
+          // unreadable: as if absent
+        }
+      });
+      result.coverage = { files, instrumented: instrumented.files.map((f) => f.rel), tests };
+    }
+    return result;
   });
+}
+
+/**
+ * Source extensions the coverage run instruments: TypeScript, which only Node runs here. JavaScript
+ * may be an asset a service serves to a browser; a change to it runs every test (never instrumented).
+ */
+const SOURCE = /\.(c|m)?tsx?$/;
+
+/**
+ * Instruments every source file of the scratch copy except the test files run (and type
+ * declarations), and writes the coverage preload and the point counts next to them (readable by
+ * the sandboxed test processes). Without TypeScript in the runtime modules, nothing is instrumented.
+ */
+function instrumentCopy(
+  dir: string,
+  run: string[],
+  modules: string,
+): { preload: string; counts: string; files: { rel: string; points: number[][] }[] } | undefined {
+  let ts: typeof TS;
+  try {
+    // Faultline's own TypeScript parses the sources (the check runner loads sucrase the same way).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ts = require(path.join(modules, 'typescript')) as typeof TS;
+  } catch {
+    return undefined;
+  }
+  const files: { rel: string; points: number[][] }[] = [];
+  const all = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => SOURCE.test(f) && !f.endsWith('.d.ts') && !run.includes(f))
+    .filter((f) => !f.split('/').some((part) => SKIP.has(part) || part.startsWith('.')));
+  for (const rel of all.sort()) {
+    const file = path.join(dir, rel);
+    if (!fs.statSync(file).isFile()) continue;
+    const result = instrument(ts, fs.readFileSync(file, 'utf8'), rel, files.length);
+    if (!result) continue;
+    fs.writeFileSync(file, result.code);
+    files.push({ rel, points: result.points });
+  }
+  const preload = path.join(dir, '.faultline-coverage.js');
+  const counts = path.join(dir, '.faultline-coverage.json');
+  fs.writeFileSync(preload, COVERAGE_PRELOAD);
+  fs.writeFileSync(counts, JSON.stringify(files.map((f) => f.points.length)));
+  return { preload, counts, files };
 }
 
 /** Test files matching the patterns (`test/**\/*.test.ts`, or plain paths), sorted. */
@@ -187,10 +293,13 @@ export function parseTap(output: string): CandidateTestRun {
   lines.forEach((line, i) => {
     const m = /^\s*not ok \d+ - (.+?)(?: # .*)?$/.exec(line);
     if (!m?.[1]) return;
+    // A todo or skipped test that fails is not a failure (and must not stop a run at its first failure).
+    if (/ # (TODO|SKIP)\b/i.test(line)) return;
     const type = lines.slice(i + 1).find((l) => /^\s*type: '/.test(l));
     if (type?.includes("'test'")) failures.push(m[1]);
   });
-  const failed = count('fail');
+  // A run stopped at its first failing test has no totals: its failures count.
+  const failed = Math.max(count('fail'), failures.length);
   return {
     passed: count('pass'),
     failed: failed || (output.includes('did not finish') ? 1 : 0),

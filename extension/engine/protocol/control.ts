@@ -87,7 +87,12 @@ export const controlApi = {
     path: '/v1/rubric/run',
     description:
       'Run the hidden checks of the rubric (a stage and the earlier ones, or some checks); streams progress. Disconnecting cancels.',
-    request: Type.Object({ stage: Type.Optional(Type.String()), only: Type.Optional(Type.Array(Type.String())) }),
+    request: Type.Object({
+      stage: Type.Optional(Type.String()),
+      only: Type.Optional(Type.Array(Type.String())),
+      /** Reuse the results of checks whose inputs have not changed since the last complete run. */
+      changed: Type.Optional(Type.Boolean()),
+    }),
     response: Type.Object({ run: Type.String(), aborted: Type.Boolean(), score: ScoreSchema }),
     stream: RubricEventSchema,
   }),

@@ -1,6 +1,8 @@
 /**
- * A rubric run: the hidden checks bound to the rubric's automatic items, run one at a time in a
- * separate process against the running services. Before: chaos reset, every service healthy.
+ * A rubric run: the hidden checks bound to the rubric's automatic items, run in a separate process
+ * against the running services: functional checks one at a time (those without chaos first), then
+ * mutation checks in a pool sized to the machine (see `runOrder`, `mutationPoolSize`). Before:
+ * chaos reset, every service healthy.
  * Each check: optional chaos mode, a hard timeout (the runner process is killed and replaced if
  * a check hangs), the services' log lines of that moment when it fails. After — always, also
  * when aborted: chaos reset, the services' databases put back exactly as they were before the run
@@ -9,6 +11,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChaosController } from '../chaos/controller';
 import { FaultlineError, errorMessage } from '../errors';
@@ -23,10 +26,13 @@ import type { Supervisor } from '../supervisor/supervisor';
 import type { Timeline } from '../timeline';
 import type { LogRecord } from '../model/services';
 import type { CheckResult, RubricEvent } from '../model/interview';
+import { exerciseHash, fileHashes, fingerprint, lastCompleteRun, type ReuseInputs } from './reuse';
 
 export interface RubricRunOptions {
   stage?: string | undefined;
   only?: string[] | undefined;
+  /** Reuse the results of checks whose inputs have not changed since the last complete run (see ./reuse). */
+  changed?: boolean | undefined;
   signal?: AbortSignal;
   onEvent?: (e: RubricEvent) => void;
 }
@@ -72,8 +78,37 @@ export function checksFor(rubric: Rubric, stage?: string): Map<string, { items: 
   return byCheck;
 }
 
-/** Mutation checks (the candidate's tests in scratch copies) that run at the same time. */
-const MUTATION_POOL = 3;
+/** Memory a mutation check's test processes may take at once (a Node process with an app, a database and the test runner). */
+const MEMORY_PER_MUTATION_WORKER = 256 * 1024 * 1024;
+
+/**
+ * How many mutation checks (the candidate's tests in scratch copies) run at the same time: one per
+ * core, as many as free memory allows at `perWorker` bytes each, at least one.
+ */
+export function mutationPoolSize(
+  machine: { cores: number; freeBytes: number } = { cores: os.availableParallelism(), freeBytes: os.freemem() },
+  perWorker = MEMORY_PER_MUTATION_WORKER,
+): number {
+  const byMemory = Math.floor(machine.freeBytes / perWorker);
+  return Math.max(1, Math.min(Math.floor(machine.cores), byMemory));
+}
+
+/**
+ * The order checks run in: functional checks without chaos first (cheap, and the first results
+ * arrive at once), then those that activate a chaos mode, then mutation checks (the candidate's
+ * tests in scratch copies), which stream in after. The declared order holds within each group.
+ */
+export function runOrder<T>(entries: [string, T][], infos: Map<string, Pick<CheckInfo, 'kind' | 'chaos'>>): [string, T][] {
+  const group = (id: string) => {
+    const info = infos.get(id);
+    if (info?.kind === 'mutation') return 2;
+    return info?.chaos ? 1 : 0;
+  };
+  return entries
+    .map((e, i) => ({ e, i, g: group(e[0]) }))
+    .sort((a, b) => a.g - b.g || a.i - b.i)
+    .map((x) => x.e);
+}
 
 /** The check runner: a helper process on the services' runtime that loads the check files and runs one check at a time. */
 function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<typeof CheckRunnerIpc> {
@@ -127,6 +162,14 @@ export async function runRubric(
   const emit = (e: RubricEvent) => opts.onEvent?.(e);
   const results: CheckResult[] = [];
   const previous = ctx.chaos.status().active;
+  // What each check's result depends on, as the run starts (see ./reuse).
+  const inputs: ReuseInputs = {
+    exercise: exerciseHash(ctx.exerciseDir),
+    chaos: previous ? { mode: previous.mode, seed: previous.seed ?? null } : null,
+    files: fileHashes(ctx.workspace),
+  };
+  const earlier = opts.changed ? lastCompleteRun(ctx.timeline.read()) : new Map<string, CheckResult>();
+  const complete = !opts.stage && !(opts.only && opts.only.length > 0);
   let runner: ChildGroup<typeof CheckRunnerIpc> | undefined;
   let infos = new Map<string, CheckInfo>();
   let loadProblems: string[] = [];
@@ -144,9 +187,13 @@ export async function runRubric(
   try {
     // A known state: no chaos, every service healthy.
     if (previous) await ctx.chaos.reset();
+    // The check runner starts (and compiles the check files) while the services are revived and
+    // their databases snapshotted: the first result comes sooner.
+    const runnerReady = startRunner();
+    runnerReady.catch(() => undefined);
     for (const s of ctx.exercise.services) await ctx.supervisor.revive(s.name);
     snapshots = await snapshotDatabases(ctx);
-    await startRunner();
+    await runnerReady;
     ctx.timeline.append('rubric.start', { run, stage: opts.stage ?? null, checks: [...selected.keys()] });
     emit({
       type: 'start',
@@ -171,6 +218,15 @@ export async function runRubric(
       const info = infos.get(id);
       const at = Date.now();
       let result: CheckResult;
+      const before = earlier.get(id);
+      if (before?.fingerprint !== undefined && before.fingerprint === fingerprint(inputs, before.inputs)) {
+        // `--changed`: nothing this check depends on changed since the last complete run.
+        result = { ...before, ...where, reused: true };
+        results.push(result);
+        ctx.timeline.append('rubric.check', { run, ...result });
+        emit({ type: 'check', run, result });
+        return;
+      }
       if (!info) {
         const why =
           loadProblems.length > 0
@@ -185,15 +241,19 @@ export async function runRubric(
         // A check may have left a service hung or dead: the next checks get working services.
         await reviveUnresponsive(ctx, id);
       }
+      if (result.status !== 'not-run' && result.status !== 'timeout' && result.status !== 'error')
+        result.fingerprint = fingerprint(inputs, result.inputs);
       results.push(result);
       ctx.timeline.append('rubric.check', { run, ...result });
       emit({ type: 'check', run, result });
       if (opts.signal?.aborted) aborted = true;
     };
-    const entries = [...selected];
+    const entries = runOrder([...selected], infos);
     for (const [id, where] of entries.filter(([id]) => infos.get(id)?.kind !== 'mutation')) await runCheck(id, where);
     const pooled = entries.filter(([id]) => infos.get(id)?.kind === 'mutation');
-    const workers = Array.from({ length: Math.min(MUTATION_POOL, pooled.length) }, async () => {
+    const fixed = Number(process.env['FAULTLINE_MUTATION_POOL']);
+    const pool = Number.isInteger(fixed) && fixed > 0 ? fixed : mutationPoolSize();
+    const workers = Array.from({ length: Math.min(pool, pooled.length) }, async () => {
       for (let next = pooled.shift(); next; next = pooled.shift()) await runCheck(next[0], next[1]);
     });
     await Promise.all(workers);
@@ -208,7 +268,8 @@ export async function runRubric(
     const passed = results.filter((r) => r.status === 'passed').length;
     const ran = results.filter((r) => r.status !== 'not-run').length;
     const ms = Math.round(performance.now() - started);
-    ctx.timeline.append('rubric.end', { run, passed, failed: ran - passed, aborted, ms });
+    const reused = results.filter((r) => r.reused).length;
+    ctx.timeline.append('rubric.end', { run, passed, failed: ran - passed, aborted, ms, complete, reused });
     emit({ type: 'end', run, passed, failed: ran - passed, aborted, ms });
   }
   return { run, results, aborted };

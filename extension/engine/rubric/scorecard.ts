@@ -169,7 +169,8 @@ export function renderMarkdown(card: Scorecard): string {
       if (i.manual?.note) out.push(`  - note: ${i.manual.note}`);
       if (i.kind === 'manual' && i.status === 'unscored' && i.criteria) out.push(`  - criteria: ${i.criteria}`);
       for (const c2 of i.checks) {
-        out.push(`  - check \`${c2.id}\` ${c2.status} in ${c2.ms} ms${c2.message ? `: ${c2.message.split('\n')[0] ?? ''}` : ''}`);
+        const how = c2.reused ? '(reused: unchanged since the last full run)' : `in ${c2.ms} ms`;
+        out.push(`  - check \`${c2.id}\` ${c2.status} ${how}${c2.message ? `: ${c2.message.split('\n')[0] ?? ''}` : ''}`);
       }
     }
     out.push('');
@@ -226,7 +227,7 @@ export function renderHtml(card: Scorecard): string {
           .map(
             (
               ch,
-            ) => `<details class="check ${ch.status}"><summary><code>${esc(ch.id)}</code> ${esc(ch.title)} — <b>${ch.status}</b> in ${ch.ms} ms</summary>
+            ) => `<details class="check ${ch.status}"><summary><code>${esc(ch.id)}</code> ${esc(ch.title)} — <b>${ch.status}</b> ${ch.reused ? 'reused (unchanged since the last full run)' : `in ${ch.ms} ms`}</summary>
 ${ch.message ? `<pre>${esc(ch.message)}</pre>` : ''}
 ${'expected' in ch ? `<div class="ea"><div><h5>expected</h5><pre>${esc(json(ch.expected))}</pre></div><div><h5>actual</h5><pre>${esc(json(ch.actual))}</pre></div></div>` : ''}
 ${ch.logs.length ? `<h5>check log</h5><pre>${esc(ch.logs.join('\n'))}</pre>` : ''}

@@ -153,6 +153,7 @@ export class RubricTests implements vscode.Disposable {
   private report(run: vscode.TestRun, item: vscode.TestItem, r: CheckResult): void {
     const log = r.logs.length ? `${r.logs.join('\r\n')}\r\n` : '';
     if (log) run.appendOutput(`[${r.id}] ${log}`, undefined, item);
+    if (r.reused) run.appendOutput(`[${r.id}] reused: nothing it depends on changed since the last full run\r\n`, undefined, item);
     if (r.status === 'passed') {
       run.passed(item, r.ms);
       return;

@@ -1,7 +1,9 @@
 /**
  * Test helpers: each test starts the services it needs with `createApp` on a
- * random port, backed by fresh in-memory SQLite databases (migrated and seeded
- * exactly like the files the servers use). The
+ * random port, backed by fresh SQLite databases of its own (migrated and seeded
+ * exactly like the files the servers use). For speed, each database is migrated
+ * and seeded once per test process (a template file) and every service gets its
+ * own copy of that file, deleted when it closes. The
  * order service is pointed at a real inventory service, and the web frontend
  * at both, exactly as in production — only the addresses differ.
  *
@@ -14,8 +16,11 @@
  *     });
  *   });
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach } from 'node:test';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
@@ -148,22 +153,73 @@ async function listen(app: Express, onClose: () => Promise<void> = async () => u
   return client;
 }
 
+/** This test process's folder for database files (removed when it exits). */
+let scratch: string | undefined;
+let copies = 0;
+const templates = new Map<string, Promise<string>>();
+
+function scratchDir(): string {
+  if (!scratch) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-system-test-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
+  return scratch;
+}
+
+/** A database file built once per test process by `build` (migrations, seed), copied by every test. */
+function templateDatabase(name: string, build: (db: Knex) => Promise<unknown>): Promise<string> {
+  let template = templates.get(name);
+  if (!template) {
+    template = (async () => {
+      const file = path.join(scratchDir(), `${name}.template.db`);
+      const db = openDatabase(file);
+      try {
+        await build(db);
+        // Fold the write-ahead log into the file, so a plain copy holds everything.
+        await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+      } finally {
+        await db.destroy();
+      }
+      return file;
+    })();
+    templates.set(name, template);
+  }
+  return template;
+}
+
+/** A fresh database of its own for one service: a copy of the template, deleted by `remove`. */
+async function freshDatabase(name: string, build: (db: Knex) => Promise<unknown>): Promise<{ file: string; remove: () => void }> {
+  const template = await templateDatabase(name, build);
+  const file = path.join(scratchDir(), `${name}-${++copies}.db`);
+  fs.copyFileSync(template, file);
+  return { file, remove: () => ['', '-wal', '-shm'].forEach((suffix) => fs.rmSync(file + suffix, { force: true })) };
+}
+
 /** A migrated and seeded inventory service on a random port. */
 export async function startInventory(): Promise<DatabaseService> {
-  const config = { ...INVENTORY_DEFAULTS, port: 0, databasePath: ':memory:' };
+  const fresh = await freshDatabase('inventory', async (db) => {
+    await migrateInventory(db);
+    await seedProducts(db);
+  });
+  const config = { ...INVENTORY_DEFAULTS, port: 0, databasePath: fresh.file };
   const db = openDatabase(config.databasePath);
-  await migrateInventory(db);
-  await seedProducts(db);
-  const service = await listen(createInventoryApp({ db, logger: testLogger(), config }), () => db.destroy());
+  const service = await listen(createInventoryApp({ db, logger: testLogger(), config }), async () => {
+    await db.destroy();
+    fresh.remove();
+  });
   return Object.assign(service, { db });
 }
 
 /** An order service on a random port that talks to the inventory service at `inventoryUrl`. */
 export async function startOrders(inventoryUrl: string, overrides: Partial<OrdersConfig> = {}): Promise<DatabaseService> {
-  const config: OrdersConfig = { ...ORDERS_DEFAULTS, port: 0, databasePath: ':memory:', inventoryUrl, ...overrides };
+  const fresh = await freshDatabase('orders', (db) => migrateOrders(db));
+  const config: OrdersConfig = { ...ORDERS_DEFAULTS, port: 0, databasePath: fresh.file, inventoryUrl, ...overrides };
   const db = openDatabase(config.databasePath);
-  await migrateOrders(db);
-  const service = await listen(createOrdersApp({ db, logger: testLogger(), config }), () => db.destroy());
+  const service = await listen(createOrdersApp({ db, logger: testLogger(), config }), async () => {
+    await db.destroy();
+    fresh.remove();
+  });
   return Object.assign(service, { db });
 }
 

@@ -3,6 +3,10 @@
  * port, backed by a fresh (migrated + seeded) SQLite file that is deleted
  * afterwards. Tests therefore never depend on each other or on their order.
  *
+ * Fast by design: the database is migrated and seeded once per test process
+ * (a template file) and each test gets its own copy of it; passwords are
+ * hashed with the lowest bcrypt cost (`bcryptCost: 4`, see AppConfig).
+ *
  *   describe('watchlist', () => {
  *     const app = useTestApp();
  *
@@ -200,8 +204,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A migrated and seeded database file, made once per test process and copied by every test. */
+let template: Promise<string> | undefined;
+
+function templateDatabase(): Promise<string> {
+  template ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'price-alerts-template-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'template.db');
+    const db = openDatabase(file);
+    try {
+      await migrateLatest(db);
+      await seedStocks(db);
+      // Fold the write-ahead log into the file, so a plain copy holds everything.
+      await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      await db.destroy();
+    }
+    return file;
+  })();
+  return template;
+}
+
 /** Starts a fresh app (own temp database, random port). Call `close()` when done. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const source = await templateDatabase();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'price-alerts-test-'));
   const config: AppConfig = {
     ...DEFAULT_CONFIG,
@@ -214,9 +241,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   const level = process.env.TEST_LOG_LEVEL ?? 'silent';
   const logger = createLogger({ level: isLogLevel(level) ? level : 'silent' });
 
+  fs.copyFileSync(source, config.databasePath);
   const db = openDatabase(config.databasePath);
-  await migrateLatest(db);
-  await seedStocks(db);
 
   const server: Server = createApp({ db, logger, config }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {

@@ -63,7 +63,7 @@ describe('orders behind a failing inventory service', () => {
   before(async () => {
     inventory = await startInventory();
     proxy = await startFaultProxy(inventory.baseUrl);
-    orders = await startOrders(proxy.baseUrl, { inventoryTimeoutMs: 750 });
+    orders = await startOrders(proxy.baseUrl, { inventoryTimeoutMs: 300 });
   });
   after(async () => {
     await orders.close();

@@ -103,7 +103,7 @@ describe('order service retries a lost reservation answer safely', () => {
   before(async () => {
     inventory = await startInventory();
     proxy = await startFaultProxy(inventory.baseUrl);
-    orders = await startOrders(proxy.baseUrl, { inventoryTimeoutMs: 1000 });
+    orders = await startOrders(proxy.baseUrl, { inventoryTimeoutMs: 300 });
   });
   after(async () => {
     await orders.close();
