@@ -119,6 +119,7 @@ describe('rubric runs (fixture exercise)', () => {
     assert.match(bad.stderr, /unknown stage "three"[\s\S]*stages: one, two/);
     const only = await cli('check', '--only', 'db-read');
     assert.match(only.stdout, /✓ reads the database of a/);
+    assert.match(only.stdout, /^wall time \d+\.\d s; the check's own time is \d+\.\d s$/m, 'the run time, labelled');
     const unknown = await cli('check', '--only', 'nope');
     assert.match(unknown.stderr, /no rubric check "nope"/);
   });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { serviceUrlEnv } from '../../extension/engine/candidateInfo';
 import { summaryFacts } from '../../extension/engine/rubric/scorecard';
+import { describeRunTime } from '../../extension/engine/rubric/score';
 import type { Scorecard } from '../../extension/engine/model/interview';
 import { FaultlineError } from '../../extension/engine/errors';
 import { hintStatus } from '../../extension/engine/hints';
@@ -228,5 +229,15 @@ describe("the scorecard's summary", () => {
     assert.equal(fact(c, 'Chaos modes'), 'slow');
     assert.equal(fact(card([]), 'AI assistance'), 'not recorded');
     assert.equal(fact(card([]), 'Session length'), undefined);
+  });
+});
+
+describe("a rubric run's time", () => {
+  it("labels the wall time and the sum of the checks' own times, which is larger when they ran side by side", () => {
+    assert.equal(
+      describeRunTime(41_900, [{ ms: 40_000 }, { ms: 39_800 }, { ms: 5, reused: true }]),
+      "wall time 41.9 s; the 2 checks' own times add up to 79.8 s (checks ran side by side); 1 reused",
+    );
+    assert.equal(describeRunTime(1_000, [{ ms: 950 }]), "wall time 1.0 s; the check's own time is 0.9 s");
   });
 });

@@ -5,7 +5,8 @@ import { renderHtml, renderMarkdown } from '../../engine/rubric/scorecard';
 import { writeFileAtomic } from '../../engine/session';
 import { paint, table } from '../ui';
 import { type Io, args, need, controlFor, parseSeed, printActivation } from '../common';
-import type { Score } from '../../engine/model/interview';
+import type { CheckResult, Score } from '../../engine/model/interview';
+import { describeRunTime } from '../../engine/rubric/score';
 
 export async function cmdChaos(argv: string[], io: Io): Promise<number> {
   const usage = 'faultline chaos <mode|reset|status> [<dir>] [--state FILE] [--seed N] [--json]';
@@ -186,7 +187,10 @@ export async function cmdCheck(argv: string[], io: Io): Promise<number> {
     ...(only ? { only } : {}),
     ...(values.changed ? { changed: true } : {}),
   };
+  const started = performance.now();
+  const results: CheckResult[] = [];
   const result = await client.rubricRun(request, (e) => {
+    if (e.type === 'check') results.push(e.result);
     // --json: one JSON event per line as the run goes, then one line with the result.
     if (values.json) return io.out(JSON.stringify(e));
     if (e.type === 'start') io.out(paint.dim(io.s, `running ${e.checks.length} hidden check(s)…`));
@@ -208,6 +212,7 @@ export async function cmdCheck(argv: string[], io: Io): Promise<number> {
   else {
     if (result.aborted) io.out(paint.yellow(io.s, 'the run was cancelled'));
     printScore(io, result.score);
+    io.out(paint.dim(io.s, describeRunTime(performance.now() - started, results)));
   }
   await writeScorecard(io, client, values);
   return 0;

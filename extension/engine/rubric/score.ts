@@ -120,3 +120,18 @@ export function itemScore(score: Score, item: string): ItemScore {
   if (!found) throw new FaultlineError('usage', `no rubric item "${item}"`);
   return found;
 }
+
+/**
+ * A rubric run's time, labelled: the wall time beside the sum of the checks' own times, which is
+ * larger when checks run side by side (what the Testing view adds up per category is the latter).
+ */
+export function describeRunTime(wallMs: number, results: readonly { ms: number; reused?: boolean | undefined }[]): string {
+  const ran = results.filter((r) => !r.reused);
+  const reused = results.length - ran.length;
+  const sum = ran.reduce((n, r) => n + r.ms, 0);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const own = ran.length === 1 ? `the check's own time is ${s(sum)}` : `the ${ran.length} checks' own times add up to ${s(sum)}`;
+  return (
+    `wall time ${s(wallMs)}; ${own}` + (sum > wallMs * 1.1 ? ' (checks ran side by side)' : '') + (reused > 0 ? `; ${reused} reused` : '')
+  );
+}

@@ -10,6 +10,7 @@ import { scanCheckIds, type DeclaredCheck } from '../../engine/manifest/checkIds
 import type { SessionManager } from '../session/manager';
 import { setContext, showError } from '../ui';
 import type { CheckResult, RubricEvent, Score } from '../../engine/model/interview';
+import { describeRunTime } from '../../engine/rubric/score';
 
 interface LeafData {
   checks: string[];
@@ -119,10 +120,13 @@ export class RubricTests implements vscode.Disposable {
       for (const leaf of leaves) run.enqueued(leaf);
       const ran = new Set<vscode.TestItem>();
       run.appendOutput(`Running ${checkIds.length} hidden check(s) against the candidate's services…\r\n`);
+      const started = performance.now();
+      const results: CheckResult[] = [];
       const result = await client.rubricRun(
         everything ? (stage ? { stage } : {}) : { only: checkIds },
         (e: RubricEvent) => {
           if (e.type === 'check-start') for (const item of itemsOf(e.id)) run.started(item);
+          if (e.type === 'check') results.push(e.result);
           if (e.type === 'check')
             for (const item of itemsOf(e.result.id)) {
               ran.add(item);
@@ -134,7 +138,8 @@ export class RubricTests implements vscode.Disposable {
       // A stage runs only its own checks and earlier ones: the rest were not part of this run.
       for (const leaf of leaves) if (!ran.has(leaf)) run.skipped(leaf);
       run.appendOutput(
-        `\r\nScore: ${result.score.total}/${result.score.max}${result.score.rating ? ` — ${result.score.rating.rating}` : ''}\r\n`,
+        `\r\nScore: ${result.score.total}/${result.score.max}${result.score.rating ? ` — ${result.score.rating.rating}` : ''}\r\n` +
+          `Time: ${describeRunTime(performance.now() - started, results)} (a category's time in this view is that sum)\r\n`,
       );
       setContext('faultline:rubricRan', true);
       return result.aborted ? undefined : result.score;
