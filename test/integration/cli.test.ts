@@ -229,7 +229,12 @@ describe('faultline CLI', () => {
     const output = { text: '' };
     follow.stdout.setEncoding('utf8').on('data', (d: string) => (output.text += d));
     const exited = new Promise<number | null>((resolve) => follow.on('exit', (code) => resolve(code)));
-    await waitForLine(follow, /\+0:\d\d {2}Session started \(interview, AI assistance allowed, candidate code sandboxed\)$/, 10_000, output);
+    await waitForLine(
+      follow,
+      /\+0:\d\d {2}Session started \(interview, AI assistance allowed, candidate code sandboxed\)$/,
+      10_000,
+      output,
+    );
     const activated = waitForLine(follow, /^\d\d:\d\d:\d\d +\+\d+:\d\d {2}Chaos a_errors activated \(seed \d+\)$/, 10_000, output);
     assert.equal((await runCli(['chaos', 'a_errors', dir], { env })).code, 0);
     await activated;
