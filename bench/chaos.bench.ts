@@ -22,15 +22,8 @@ import { controlApi } from '../extension/engine/protocol/control';
 import { proxyApi } from '../extension/engine/protocol/proxy';
 import { apiClient } from '../extension/engine/protocol/rpc';
 import { readToken, type SessionState } from '../extension/engine/session';
+import { cli, node, quantile, root } from './session';
 
-const root = path.resolve(__dirname, '..');
-const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
-const cli = path.join(root, 'dist', 'cli.js');
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
 const median = (xs: number[]) => quantile(xs, 0.5);
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 

@@ -9,21 +9,9 @@
  *
  *   npm run bench -- ledger [--seconds N]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import autocannon from 'autocannon';
-import type { SessionState } from '../extension/engine/session';
-
-const root = path.resolve(__dirname, '..');
-const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
-const cli = path.join(root, 'dist', 'cli.js');
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
+import { processUrl, quantile, withSession } from './session';
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -108,33 +96,15 @@ async function projectionLag(
 export async function run(args: string[]): Promise<string> {
   const i = args.indexOf('--seconds');
   const seconds = i >= 0 ? Number(args[i + 1]) : 5;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-ledger-'));
-  const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
-  let up: ChildProcess | undefined;
-  try {
-    const ws = path.join(tmp, 'ws');
-    const made = spawnSync(node, [cli, 'new', 'ledger', ws, '--solution', 'reference'], { env, encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(made.stderr);
-    up = spawn(node, [cli, 'up', ws], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const state = await new Promise<SessionState>((resolve, reject) => {
-      let buf = '';
-      up?.stdout?.setEncoding('utf8').on('data', (d: string) => {
-        buf += d;
-        const m = /^FAULTLINE_READY (.*)$/m.exec(buf);
-        if (m?.[1]) resolve(JSON.parse(m[1]) as SessionState);
-      });
-      up?.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
-    });
+  return withSession('ledger', 'reference', async (session) => {
+    const { state } = session;
     const commands = state.services['commands'];
     const queries = state.services['queries'];
     if (!commands || !queries) throw new Error('the ledger session has no commands/queries service');
     const proxied = commands.url;
     const direct = commands.urls[0] ?? proxied;
     // The replicas' own ports (the state's urls are the proxy's per-replica edges): ask the status.
-    const status = JSON.parse(spawnSync(node, [cli, 'status', ws, '--json'], { env, encoding: 'utf8' }).stdout) as {
-      services: { name: string; instances: { url: string }[] }[];
-    };
-    const replica = status.services.find((s) => s.name === 'commands')?.instances[0]?.url ?? direct;
+    const replica = processUrl(session, 'commands', direct);
     const accounts = Array.from({ length: 64 }, (_, n) => `BENCH-${String(n + 1).padStart(3, '0')}`);
     for (const account_id of accounts) {
       const created = await post(`${proxied}/commands/create-account`, {
@@ -164,12 +134,5 @@ export async function run(args: string[]): Promise<string> {
       `projection lag at 200 deposits/s for ${seconds} s (${lag.length} deposits; 201 → visible in \`queries\`, via broker and projector): ` +
         `p50 ${quantile(lag, 0.5).toFixed(1)} ms, p99 ${quantile(lag, 0.99).toFixed(1)} ms, max ${Math.max(...lag).toFixed(1)} ms`,
     ].join('\n');
-  } finally {
-    if (up && up.exitCode === null) {
-      const exited = new Promise((r) => up?.on('exit', r));
-      up.kill('SIGINT');
-      await exited;
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }

@@ -9,23 +9,15 @@
  *
  *   npm run bench -- load-pipeline [--rounds N]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
-import type { SessionState } from '../extension/engine/session';
+import { node, processUrl, quantile, withSession } from './session';
 
-const root = path.resolve(__dirname, '..');
-const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
-const cli = path.join(root, 'dist', 'cli.js');
 const REQUESTS = 4000;
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
 
 function autocannonRps(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,29 +76,11 @@ async function sequential(url: string, n: number): Promise<number[]> {
 export async function run(args: string[]): Promise<string> {
   const i = args.indexOf('--rounds');
   const rounds = i >= 0 ? Number(args[i + 1]) : 3;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-load-'));
-  const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
-  let up: ChildProcess | undefined;
-  try {
-    const ws = path.join(tmp, 'ws');
-    const made = spawnSync(node, [cli, 'new', 'load-pipeline', ws, '--solution', 'reference'], { env, encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(made.stderr);
-    up = spawn(node, [cli, 'up', ws], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const state = await new Promise<SessionState>((resolve, reject) => {
-      let buf = '';
-      up?.stdout?.setEncoding('utf8').on('data', (d: string) => {
-        buf += d;
-        const m = /^FAULTLINE_READY (.*)$/m.exec(buf);
-        if (m?.[1]) resolve(JSON.parse(m[1]) as SessionState);
-      });
-      up?.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
-    });
+  return withSession('load-pipeline', 'reference', async (session) => {
+    const { tmp, ws, state } = session;
     const ingress = state.services['ingress']?.url;
     if (!ingress) throw new Error('no ingress in the session');
-    const status = JSON.parse(spawnSync(node, [cli, 'status', ws, '--json'], { env, encoding: 'utf8' }).stdout) as {
-      services: { name: string; instances: { url: string }[] }[];
-    };
-    const replica = status.services.find((s) => s.name === 'foo')?.instances[0]?.url;
+    const replica = processUrl(session, 'foo', '');
     if (!replica) throw new Error('no foo replica');
     // Wait until the ingress routes foo (its readiness probe runs every second).
     const ready = spawnSync(node, ['-r', 'sucrase/register/ts', 'src/wait-healthy.ts', '--target', ingress, '--delay-ms', '200'], {
@@ -135,12 +109,5 @@ export async function run(args: string[]): Promise<string> {
       `| GET through the ingress | p50 ${f(med(lat.ingress))} ms, p99 ${f(quantile(lat.ingress, 0.99))} ms | +${f(med(lat.ingress) - med(lat.direct))} ms p50 over direct |`,
       `| GET to one replica directly | p50 ${f(med(lat.direct))} ms, p99 ${f(quantile(lat.direct, 0.99))} ms | 1.00× |`,
     ].join('\n');
-  } finally {
-    if (up && up.exitCode === null) {
-      const exited = new Promise((r) => up?.on('exit', r));
-      up.kill('SIGINT');
-      await exited;
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }

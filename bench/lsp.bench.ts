@@ -18,18 +18,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { validateManifestText } from '../extension/engine/manifest/validate';
+import { median, root } from './session';
 
-const root = path.resolve(__dirname, '..');
 const server = path.join(root, 'dist', 'servers', 'language-server.js');
 const exerciseDir = path.join(root, 'workspaces', 'price-alerts');
 const manifest = path.join(exerciseDir, 'exercise.json');
 const CHANGES = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 interface Session {
   child: ChildProcessWithoutNullStreams;

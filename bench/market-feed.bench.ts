@@ -7,22 +7,11 @@
  *
  *   npm run bench -- market-feed [--clients N] [--ticks T] [--seconds S] [--rounds R]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
-import type { SessionState } from '../extension/engine/session';
-
-const root = path.resolve(__dirname, '..');
-const node = Number.parseInt(process.versions.node, 10) >= 22 ? process.execPath : path.join(root, 'node_modules', 'node', 'bin', 'node');
-const cli = path.join(root, 'dist', 'cli.js');
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
+import { quantile, withSession } from './session';
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
@@ -89,23 +78,8 @@ export async function run(args: string[]): Promise<string> {
   const ticks = arg(args, '--ticks', 5);
   const seconds = arg(args, '--seconds', 10);
   const rounds = arg(args, '--rounds', 2);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-feed-'));
-  const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
-  let up: ChildProcess | undefined;
-  try {
-    const ws = path.join(tmp, 'ws');
-    const made = spawnSync(node, [cli, 'new', 'market-feed', ws, '--solution', 'reference'], { env, encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(made.stderr);
-    up = spawn(node, [cli, 'up', ws], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const state = await new Promise<SessionState>((resolve, reject) => {
-      let buf = '';
-      up?.stdout?.setEncoding('utf8').on('data', (d: string) => {
-        buf += d;
-        const m = /^FAULTLINE_READY (.*)$/m.exec(buf);
-        if (m?.[1]) resolve(JSON.parse(m[1]) as SessionState);
-      });
-      up?.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
-    });
+  return withSession('market-feed', 'reference', async (session) => {
+    const { ws, state } = session;
     const proxied = state.services['gateway']?.url;
     const direct = state.services['gateway']?.urls[0];
     if (!proxied || !direct) throw new Error('no gateway in the session');
@@ -146,12 +120,5 @@ export async function run(args: string[]): Promise<string> {
       '',
       `p99 ratio proxy/direct: ${f(quantile(results.proxy.delays, 0.99) / Math.max(1, quantile(results.direct.delays, 0.99)))}×`,
     ].join('\n');
-  } finally {
-    if (up && up.exitCode === null) {
-      const exited = new Promise((r) => up?.on('exit', r));
-      up.kill('SIGINT');
-      await exited;
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
