@@ -475,6 +475,18 @@ function makeVSCode(x: {
     await row.click();
   };
 
+  /**
+   * Wait until the quick input no longer shows `typed`: it closed, or the next prompt replaced it.
+   * The widget is shared by every prompt, so an action right after must not type into the leftover.
+   */
+  const leaves = async (typed: string, failure: string, o?: WaitOptions) => {
+    const settled = Date.now() + timeout(o);
+    while ((await quickInputBox.isVisible()) && (await quickInputBox.inputValue().catch(() => '')) === typed) {
+      if (Date.now() > settled) throw new Error(`the quick input still shows "${typed}": ${failure}`);
+      await page.waitForTimeout(50);
+    }
+  };
+
   const runCommand = async (title: string, o?: WaitOptions) => {
     // The palette lists the commands known when it opened: commands contributed by an extension
     // that the extension host has not registered yet show up on a later try.
@@ -488,14 +500,8 @@ function makeVSCode(x: {
       const left = deadline - Date.now();
       try {
         await pickRow(title, { timeoutMs: Math.max(1_000, Math.min(left, 5_000 * attempt)) });
-        // The command runs: the palette closes, or the command's own quick input replaces it (a
-        // quickPick right after must not type into the palette's leftover text).
-        const typed = `>${withoutEllipsis(title)}`;
-        const settled = Date.now() + timeout(o);
-        while ((await quickInputBox.isVisible()) && (await quickInputBox.inputValue().catch(() => '')) === typed) {
-          if (Date.now() > settled) throw new Error(`the palette still shows "${typed}": the command did not run`);
-          await page.waitForTimeout(50);
-        }
+        // The command runs: the palette closes, or the command's own quick input replaces it.
+        await leaves(`>${withoutEllipsis(title)}`, 'the command did not run', o);
         return;
       } catch (err) {
         if (Date.now() >= deadline) throw err;
@@ -508,7 +514,11 @@ function makeVSCode(x: {
     if (typeof label === 'string' && o?.filter !== false) {
       // Quick access pickers keep their prefix in the input ("view ", ">", "?"): type after it.
       const prefix = await quickInputBox.inputValue();
-      await quickInputBox.fill(`${prefix}${withoutEllipsis(label)}`);
+      const typed = `${prefix}${withoutEllipsis(label)}`;
+      await quickInputBox.fill(typed);
+      await pickRow(label, o);
+      await leaves(typed, `picking "${String(label)}" did not close the pick`, o);
+      return;
     }
     await pickRow(label, o);
   };
@@ -517,6 +527,7 @@ function makeVSCode(x: {
     await quickInputBox.waitFor({ state: 'visible', timeout: timeout(o) });
     await quickInputBox.fill(text);
     await quickInputBox.press('Enter');
+    await leaves(text, 'the input was not accepted (see its validation message)', o);
   };
 
   const waitForNotification = async (pattern: RegExp, o?: WaitOptions) => {
