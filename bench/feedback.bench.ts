@@ -3,9 +3,10 @@
  * and starter). Each round runs every variant once, interleaved, so load spikes hit all of them:
  *
  *   floor        `node -r sucrase/register/ts --test` on an empty test file (same runtime and loader)
- *   npm test     the candidate's suite as `npm test` runs it, with the test helpers before issue 17
- *                (git 0cf41a6: migrations and seed in every test) and after (a template database
- *                copied per test)
+ *   npm test     the candidate's suite as `npm test` runs it, before issue 17 (git 0cf41a6: its
+ *                test script, one process per test file, and its helpers, migrations and seed in
+ *                every test) and after (every file in one process, a template database copied per
+ *                test)
  *   check        a full `faultline check` on a running session: before = those helpers and every
  *                mutant running the whole suite in a pool of 3 (FAULTLINE_MUTATION_SELECTION=off,
  *                FAULTLINE_MUTATION_POOL=3); after = the new helpers, per-test coverage, only the
@@ -22,6 +23,7 @@ import { cli, median, node, root } from './session';
 
 const BEFORE = '0cf41a6';
 const HELPERS = 'workspaces/price-alerts/starter/test/helpers.ts';
+const PACKAGE = 'workspaces/price-alerts/starter/package.json';
 
 interface Variant {
   name: string;
@@ -42,6 +44,14 @@ function scaffold(base: string, v: Omit<Variant, 'dir' | 'stateFile' | 'env'>, h
     const old = spawnSync('git', ['show', `${BEFORE}:${HELPERS}`], { cwd: root, encoding: 'utf8' });
     if (old.status !== 0) throw new Error(`git show ${BEFORE}:${HELPERS} failed: ${old.stderr}`);
     fs.writeFileSync(path.join(dir, 'test', 'helpers.ts'), old.stdout);
+    // And the test script of then: each test file in a process of its own.
+    const pkg = spawnSync('git', ['show', `${BEFORE}:${PACKAGE}`], { cwd: root, encoding: 'utf8' });
+    if (pkg.status !== 0) throw new Error(`git show ${BEFORE}:${PACKAGE} failed: ${pkg.stderr}`);
+    const then = (JSON.parse(pkg.stdout) as { scripts: { test: string } }).scripts.test;
+    const file = path.join(dir, 'package.json');
+    const current = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts: Record<string, string> };
+    current.scripts['test'] = then;
+    fs.writeFileSync(file, JSON.stringify(current, null, 2) + '\n');
   }
   const sessionEnv = v.before ? { ...env, FAULTLINE_MUTATION_SELECTION: 'off', FAULTLINE_MUTATION_POOL: '3' } : env;
   return { ...v, dir, stateFile: path.join(base, `${path.basename(dir)}.state.json`), env: sessionEnv };
