@@ -12,7 +12,7 @@ import { FaultlineError } from '../../extension/engine/errors';
 import { initExercise } from '../../extension/engine/authoring/init';
 import { scanCheckIds } from '../../extension/engine/manifest/checkIds';
 import { formatProblem, validateManifestFile } from '../../extension/engine/manifest/validate';
-import { cliEnv, repoRoot, runCli, startUp, tempDir } from '../helpers';
+import { cliEnv, npmRun, repoRoot, runCli, startUp, tempDir } from '../helpers';
 
 const run = promisify(execFile);
 
@@ -38,6 +38,7 @@ describe('initExercise', () => {
       'starter/src/app.ts',
       'starter/src/server.ts',
       'starter/test/app.test.ts',
+      'starter/test/register.ts',
       'starter/tsconfig.json',
       'tests/api.test.ts',
       'tests/tsconfig.json',
@@ -127,14 +128,12 @@ describe('initExercise', () => {
     assert.equal(fs.existsSync(path.join(ws, 'interviewer')), false, 'no interviewer material');
     // The candidate's own type check and tests, with the dependencies `new` installed offline.
     await run(process.execPath, [path.join(ws, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', ws]);
-    const testEnv = { ...process.env };
-    delete testEnv['NODE_TEST_CONTEXT']; // a nested node --test would otherwise report to this runner
-    const tests = await run(
-      process.execPath,
-      ['-r', 'sucrase/register/ts', '--test', '--test-reporter=tap', 'test/app.test.ts', 'test/not-found.test.ts'],
-      { cwd: ws, env: testEnv },
-    );
-    assert.match(tests.stdout, /# pass 3/);
+    // Both ways the brief offers: every file in one process, and one process per file.
+    for (const script of ['test', 'test:isolated']) {
+      const tests = await npmRun(ws, script);
+      assert.equal(tests.code, 0, tests.output);
+      assert.deepEqual(tests.counts, { tests: 3, pass: 3, fail: 0, todo: 0 }, tests.output);
+    }
 
     const up = await startUp(t, ws, { env, stateFile: path.join(home, 'state.json') });
     const url = up.state.services['api']?.url ?? '';
