@@ -59,7 +59,7 @@ e2eTest(
     env: { FAULTLINE_FAKE_LIVE_SHARE_ROLE: 'host', FAULTLINE_FAKE_LIVE_SHARE_LOG: liveShareLog },
     extraExtensions: [path.join(repoRoot, 'test', 'fixtures', 'vscode-extensions', 'fake-live-share')],
   },
-  async (vscode) => {
+  async (vscode, t) => {
     const { page } = vscode;
     // 1. New Interview: exercise, folder (the suggestion, in the configured folder), then the new window starts the services.
     await vscode.runCommand('Faultline: New Interview…');
@@ -144,16 +144,29 @@ e2eTest(
     await vscode.runCommand('Faultline: Reset Chaos');
     await vscode.waitForNotification(/chaos chaos_data reset/);
 
-    // 5. The hidden rubric, reported in the Testing view.
-    await vscode.runCommand('Faultline: Run Rubric');
-    await vscode.quickPick('Every check');
-    await vscode.waitForNotification(/rubric finished — 0 \/ 40/, { timeoutMs: 180_000 });
-    // The categories of the rubric, failed on the untouched starter.
+    // 5. The hidden rubric, reported in the Testing view. Its checks are listed before any run:
+    // open the first category, so that its checks' results show as they arrive.
+    await vscode.openView('Testing');
     const category = page.locator('.monaco-list-row', { hasText: /Price Alerts work \(junior\)/ }).first();
     await category.waitFor({ state: 'visible' });
-    await category.locator('.codicon-testing-failed-icon').waitFor({ state: 'visible' });
     await category.click();
     await page.keyboard.press('ArrowRight');
+    const finished = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /rubric finished/ });
+    const started = Date.now();
+    await vscode.runCommand('Faultline: Run Rubric');
+    await vscode.quickPick('Every check');
+    // Results stream in: the first check's result shows while the rest of the rubric still runs.
+    await page
+      .locator('.test-explorer .monaco-list-row')
+      .filter({ has: page.locator('.codicon-testing-failed-icon, .codicon-testing-passed-icon') })
+      .first()
+      .waitFor({ state: 'visible' });
+    const firstResultMs = Date.now() - started;
+    assert.equal(await finished.count(), 0, 'the first result arrived only when the whole rubric had finished');
+    t.diagnostic(`first rubric result in the Testing view ${firstResultMs} ms after Run Rubric`);
+    await vscode.waitForNotification(/rubric finished — 0 \/ 40/, { timeoutMs: 180_000 });
+    // The categories of the rubric, failed on the untouched starter.
+    await category.locator('.codicon-testing-failed-icon').waitFor({ state: 'visible' });
     await page
       .locator('.monaco-list-row', { hasText: /Lists alerts|Creates alerts|alert/i })
       .nth(1)
