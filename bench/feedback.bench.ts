@@ -13,6 +13,9 @@
  *                covering tests per mutant, stopped at the first failure, a pool sized to the
  *                machine. Both get the new check order and runner start. Time to the first result too.
  *
+ *   every        each exercise's reference: `npm test` (one process) beside `npm run test:isolated`
+ *                (a process per test file)
+ *
  *   npm run bench -- feedback [--rounds N]
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -67,10 +70,43 @@ function timed(cmd: string, args: string[], cwd: string): number {
   return performance.now() - t;
 }
 
-/** `npm test` of the workspace, as its package.json says (without npm's own start-up). */
-function npmTest(dir: string): number {
-  const script = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: { test: string } }).scripts.test;
+/** `npm test` (or another script) of the workspace, as its package.json says (without npm's own start-up). */
+function npmTest(dir: string, name = 'test'): number {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const script = scripts[name];
+  if (!script) throw new Error(`${dir}: no "${name}" script`);
   return timed('sh', ['-c', script], dir);
+}
+
+/** Every exercise's reference: its `npm test` (every file in one process) beside `npm run test:isolated` (one process per file). */
+function everyExercise(base: string, home: string, rounds: number): string[] {
+  const exercises = fs
+    .readdirSync(path.join(root, 'workspaces'))
+    .filter((e) => fs.existsSync(path.join(root, 'workspaces', e, 'exercise.json')));
+  const env = { ...process.env, FAULTLINE_HOME: home, NO_COLOR: '1' };
+  const dirs = exercises.map((e) => {
+    const dir = path.join(base, `every-${e}`);
+    const made = spawnSync(node, [cli, 'new', e, dir, '--solution', 'reference'], { env, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`faultline new ${e} failed: ${made.stderr}`);
+    return dir;
+  });
+  const times = exercises.map(() => ({ isolated: [] as number[], one: [] as number[] }));
+  for (let r = 0; r < rounds; r++)
+    dirs.forEach((dir, i) => {
+      times[i]?.isolated.push(npmTest(dir, 'test:isolated'));
+      times[i]?.one.push(npmTest(dir, 'test'));
+    });
+  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return [
+    `every exercise's reference, ${rounds} interleaved rounds`,
+    '',
+    '| exercise | npm run test:isolated (a process per file) | npm test (one process) | ratio |',
+    '|---|---|---|---|',
+    ...exercises.map((e, i) => {
+      const t = times[i] ?? { isolated: [], one: [] };
+      return `| ${e} | ${fmt(median(t.isolated))} | ${fmt(median(t.one))} | ${(median(t.isolated) / median(t.one)).toFixed(1)}× |`;
+    }),
+  ];
 }
 
 async function up(v: Variant): Promise<() => Promise<void>> {
@@ -135,6 +171,7 @@ export async function run(args: string[]): Promise<string> {
   const floorMs: number[] = [];
   const tests = new Map<string, number[]>();
   const checks = new Map<string, { ms: number; first: number; points: number }[]>();
+  let every: string[] = [];
   try {
     for (const v of variants) stops.push(await up(v));
     for (let r = 0; r < rounds; r++) {
@@ -144,6 +181,9 @@ export async function run(args: string[]): Promise<string> {
       for (const v of variants) checks.set(v.name, [...(checks.get(v.name) ?? []), await check(v)]);
       process.stderr.write(`round ${r + 1}/${rounds} done\n`);
     }
+    // The sessions stop first: this part needs none.
+    for (const stop of stops.splice(0)) await stop();
+    every = everyExercise(base, home, rounds);
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     fs.rmSync(base, { recursive: true, force: true });
@@ -174,5 +214,7 @@ export async function run(args: string[]): Promise<string> {
     ...rows,
     '',
     pairs.join('; '),
+    '',
+    ...every,
   ].join('\n');
 }
