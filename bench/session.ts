@@ -36,6 +36,8 @@ export interface BenchSession {
   /** The environment of CLI calls about this session (its FAULTLINE_HOME). */
   env: NodeJS.ProcessEnv;
   state: SessionState;
+  /** From starting `faultline up` to its FAULTLINE_READY line. */
+  upMs: number;
 }
 
 /**
@@ -43,7 +45,12 @@ export interface BenchSession {
  * until FAULTLINE_READY, then `use`; the session is stopped (SIGINT, awaited) and the folder
  * removed however `use` ends.
  */
-export async function withSession<T>(exercise: string, solution: string, use: (s: BenchSession) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  exercise: string,
+  solution: string,
+  use: (s: BenchSession) => Promise<T>,
+  upArgs: string[] = [],
+): Promise<T> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `faultline-bench-${exercise}-`));
   const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
   const ws = path.join(tmp, 'ws');
@@ -52,7 +59,8 @@ export async function withSession<T>(exercise: string, solution: string, use: (s
     fs.rmSync(tmp, { recursive: true, force: true });
     throw new Error(made.stderr);
   }
-  const up = spawn(node, [cli, 'up', ws], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = performance.now();
+  const up = spawn(node, [cli, 'up', ws, ...upArgs], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const state = await new Promise<SessionState>((resolve, reject) => {
       let buf = '';
@@ -63,7 +71,8 @@ export async function withSession<T>(exercise: string, solution: string, use: (s
       });
       up.on('exit', (code) => reject(new Error(`up exited with ${code}\n${buf}`)));
     });
-    return await use({ tmp, ws, env, state });
+    const upMs = performance.now() - started;
+    return await use({ tmp, ws, env, state, upMs });
   } finally {
     if (up.exitCode === null) {
       const exited = new Promise((r) => up.on('exit', r));
