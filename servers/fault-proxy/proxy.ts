@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { faultType, withDefaults } from '../../extension/engine/chaos/faults';
 import { seededRandom, type Random } from '../../extension/engine/chaos/random';
-import type { Exchange, ListenerControl, Toxic } from '../../extension/engine/chaos/types';
+import type { Exchange, Toxic } from '../../extension/engine/chaos/types';
 import type {
   ListenerInfo,
   ListenerMetrics,
@@ -21,6 +21,7 @@ import type {
 import { FaultlineError } from '../../extension/engine/errors';
 import { hostAccepted } from '../../extension/engine/protocol/hosts';
 import { actsOnTcp, TcpListener } from './tcp';
+import { HoldableListener } from './holdable';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -134,10 +135,9 @@ interface ActiveFault {
   held: number;
 }
 
-class Listener implements ListenerControl {
+class Listener extends HoldableListener {
   readonly server: http.Server;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 1000 });
-  port = 0;
   upstreams: { host: string; port: number; url: string }[] = [];
   faults: ActiveFault[] = [];
   statics = new Map<string, StaticRoute>();
@@ -147,8 +147,6 @@ class Listener implements ListenerControl {
   inFlight = 0;
   maxInFlight = 0;
   private rr = 0;
-  private holds = 0;
-  private listening = false;
   private readonly sockets = new Set<net.Socket>();
 
   constructor(
@@ -157,6 +155,7 @@ class Listener implements ListenerControl {
     readonly from: string | undefined,
     private readonly proxy: FaultProxy,
   ) {
+    super();
     this.server = http.createServer((req, res) => void this.proxy.handle(this, req, res));
     this.server.keepAliveTimeout = 5000;
     this.server.on('connection', (s) => {
@@ -178,38 +177,6 @@ class Listener implements ListenerControl {
     const u = this.upstreams[this.rr++ % this.upstreams.length];
     if (!u) throw new Error(`listener ${this.id} has no upstream`);
     return u;
-  }
-
-  async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    this.listening = true;
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  hold(down: boolean): void {
-    this.holds = Math.max(0, this.holds + (down ? 1 : -1));
-    if (this.holds > 0 && this.listening) {
-      this.listening = false;
-      this.server.close();
-      for (const s of this.sockets) s.destroy();
-      this.proxy.log(`${this.id} is down (refusing connections on ${this.port})`);
-    } else if (this.holds === 0 && !this.listening) {
-      this.listen(this.port).then(
-        () => this.proxy.log(`${this.id} is listening again on ${this.port}`),
-        (err: unknown) => this.proxy.log(`ERROR ${this.id} cannot listen again on ${this.port}: ${String(err)}`),
-      );
-    }
-  }
-
-  get down(): boolean {
-    return this.holds > 0;
   }
 
   info(): ListenerInfo {
@@ -248,10 +215,16 @@ class Listener implements ListenerControl {
 
   async close(): Promise<void> {
     for (const f of this.faults) f.release.abort();
-    this.listening = false;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await this.shut();
     this.agent.destroy();
+  }
+
+  protected dropAll(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  protected say(line: string): void {
+    this.proxy.log(line);
   }
 }
 

@@ -8,8 +8,9 @@
 import type { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import type { Random } from '../../extension/engine/chaos/random';
-import type { ListenerControl, TcpExchange, Toxic } from '../../extension/engine/chaos/types';
+import type { TcpExchange, Toxic } from '../../extension/engine/chaos/types';
 import type { ListenerInfo, ListenerMetrics, ProxyFaultSpec } from '../../extension/engine/model/proxy';
+import { HoldableListener } from './holdable';
 
 /** What a TCP listener needs of an active fault. */
 export interface TcpFault {
@@ -37,10 +38,9 @@ interface Connection {
   decisions: Map<TcpFault, boolean>;
 }
 
-export class TcpListener implements ListenerControl {
+export class TcpListener extends HoldableListener {
   readonly protocol = 'tcp' as const;
   readonly server: net.Server;
-  port = 0;
   upstreams: { host: string; port: number; url: string }[] = [];
   faults: TcpFault[] = [];
   private connections = 0;
@@ -49,8 +49,6 @@ export class TcpListener implements ListenerControl {
   private faultCounts: Record<string, number> = {};
   private maxOpen = 0;
   private rr = 0;
-  private holds = 0;
-  private listening = false;
   private readonly open = new Set<Connection>();
 
   constructor(
@@ -60,6 +58,7 @@ export class TcpListener implements ListenerControl {
     private readonly log: (line: string) => void,
     private readonly events: EventEmitter,
   ) {
+    super();
     this.server = net.createServer((socket) => void this.accept(socket));
   }
 
@@ -72,38 +71,6 @@ export class TcpListener implements ListenerControl {
 
   private nextUpstream(): { host: string; port: number } | undefined {
     return this.upstreams[this.rr++ % Math.max(1, this.upstreams.length)];
-  }
-
-  async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    this.listening = true;
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  hold(down: boolean): void {
-    this.holds = Math.max(0, this.holds + (down ? 1 : -1));
-    if (this.holds > 0 && this.listening) {
-      this.listening = false;
-      this.server.close();
-      for (const c of this.open) this.drop(c);
-      this.log(`${this.id} is down (refusing connections on ${this.port})`);
-    } else if (this.holds === 0 && !this.listening) {
-      this.listen(this.port).then(
-        () => this.log(`${this.id} is listening again on ${this.port}`),
-        (err: unknown) => this.log(`ERROR ${this.id} cannot listen again on ${this.port}: ${String(err)}`),
-      );
-    }
-  }
-
-  get down(): boolean {
-    return this.holds > 0;
   }
 
   info(): ListenerInfo {
@@ -149,9 +116,15 @@ export class TcpListener implements ListenerControl {
 
   async close(): Promise<void> {
     for (const f of this.faults) f.release.abort();
-    this.listening = false;
+    await this.shut();
+  }
+
+  protected dropAll(): void {
     for (const c of this.open) this.drop(c);
-    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  protected say(line: string): void {
+    this.log(line);
   }
 
   private drop(c: Connection): void {
