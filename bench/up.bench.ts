@@ -9,8 +9,11 @@
  *   up       `faultline up` → FAULTLINE_READY              (supervisor, preload, control API, state)
  *   new      `faultline new price-alerts` (offline scaffold: copy, runtime pack, git baseline)
  *
+ *   up (before)  with `--before REV`: the same `faultline up`, built from git revision REV in a
+ *            temporary worktree, so a start-up change is measured against its parent in one run
+ *
  * Every start is cold: a new process and a fresh database.
- *   npm run bench -- up [--rounds N]
+ *   npm run bench -- up [--rounds N] [--before REV]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -70,9 +73,9 @@ async function direct(ws: string, sandboxed = false): Promise<number> {
   return ms;
 }
 
-async function up(ws: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function up(ws: string, env: NodeJS.ProcessEnv, cliPath = cli): Promise<number> {
   const t = performance.now();
-  const child = spawn(node, [cli, 'up', ws, '--fresh'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node, [cliPath, 'up', ws, '--fresh'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let buf = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -88,6 +91,24 @@ async function up(ws: string, env: NodeJS.ProcessEnv): Promise<number> {
   return ms;
 }
 
+/** Faultline built from git revision `rev` in a temporary worktree (this checkout's node_modules): its CLI and a clean-up. */
+function buildAt(rev: string, tmp: string): { cli: string; remove: () => void } {
+  const dir = path.join(tmp, `rev-${rev.replace(/\W+/g, '-')}`);
+  const git = (...a: string[]) => {
+    const r = spawnSync('git', a, { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
+  };
+  git('worktree', 'add', '--detach', dir, rev);
+  const remove = () => git('worktree', 'remove', '--force', dir);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const built = spawnSync(node, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
+  if (built.status !== 0) {
+    remove();
+    throw new Error(`building ${rev} failed: ${built.stderr}`);
+  }
+  return { cli: path.join(dir, 'dist', 'cli.js'), remove };
+}
+
 function scaffold(dir: string, env: NodeJS.ProcessEnv): number {
   fs.rmSync(dir, { recursive: true, force: true });
   const t = performance.now();
@@ -99,16 +120,20 @@ function scaffold(dir: string, env: NodeJS.ProcessEnv): number {
 export async function run(args: string[]): Promise<string> {
   const roundsArg = args.indexOf('--rounds');
   const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 7;
+  const beforeArg = args.indexOf('--before');
+  const rev = beforeArg >= 0 ? args[beforeArg + 1] : undefined;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
   const env = { ...process.env, FAULTLINE_HOME: path.join(tmp, 'home'), NO_COLOR: '1' };
+  const before = rev ? buildAt(rev, tmp) : undefined;
   try {
     const ws = path.join(tmp, 'ws');
     scaffold(ws, env);
-    const results: Record<'floor' | 'direct' | 'sandboxed' | 'up' | 'new', number[]> = {
+    const results: Record<'floor' | 'direct' | 'sandboxed' | 'up' | 'upBefore' | 'new', number[]> = {
       floor: [],
       direct: [],
       sandboxed: [],
       up: [],
+      upBefore: [],
       new: [],
     };
     await direct(ws); // warm the file-system cache once; not counted
@@ -117,6 +142,7 @@ export async function run(args: string[]): Promise<string> {
       results.direct.push(await direct(ws));
       results.sandboxed.push(await direct(ws, true));
       results.up.push(await up(ws, env));
+      if (before) results.upBefore.push(await up(ws, env, before.cli));
       results.new.push(scaffold(path.join(tmp, `new-${i}`), env));
     }
     const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<keyof typeof results, number>;
@@ -139,9 +165,19 @@ export async function run(args: string[]): Promise<string> {
         results.up,
         `${(m.up / m.direct).toFixed(2)}× direct (+${(m.up - m.direct).toFixed(0)} ms)`,
       ),
+      ...(before
+        ? [
+            row(
+              `\`faultline up\` built from ${rev}`,
+              results.upBefore,
+              `${(m.upBefore / m.direct).toFixed(2)}× direct; up now ${(m.up / m.upBefore).toFixed(2)}× this`,
+            ),
+          ]
+        : []),
       row('`faultline new` (offline scaffold + git)', results.new, `${(m.new / m.up).toFixed(2)}× up`),
     ].join('\n');
   } finally {
+    before?.remove();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -36,13 +36,19 @@ function exercise(services: Service[]): Exercise {
 
 type Cleanup = { after(fn: () => unknown): void };
 
-function supervise(t: Cleanup, services: Service[], restart = {}, liveness: SupervisorOptions['liveness'] = false) {
+function supervise(
+  t: Cleanup,
+  services: Service[],
+  restart = {},
+  liveness: SupervisorOptions['liveness'] = false,
+  with_: Pick<SupervisorOptions, 'install'> = { install },
+) {
   const sessionDir = tempDir(t);
   const logs: LogRecord[] = [];
   const events: SupervisorEvent[] = [];
   const waiters: { test: (e: SupervisorEvent) => boolean; resolve: (e: SupervisorEvent) => void }[] = [];
   const sup = new Supervisor({
-    install,
+    install: with_.install,
     exercise: exercise(services),
     workspace,
     sessionDir,
@@ -148,6 +154,30 @@ describe('supervisor', () => {
     assert.match(err.details ?? '', /TypeError[\s\S]*at Object\.<anonymous>/);
     const okPid = sup.status()[0]?.instances[0]?.pid;
     assert.equal(okPid, null, 'the healthy dependency was stopped again');
+  });
+
+  it('a fault proxy that cannot start is a clear error, and no service is left running', async (t) => {
+    // Faultline's helpers with a fault proxy that dies at once.
+    const root = tempDir(t);
+    const servers = path.join(root, 'dist', 'servers');
+    fs.mkdirSync(servers, { recursive: true });
+    for (const f of fs.readdirSync(install.serversDir)) fs.copyFileSync(path.join(install.serversDir, f), path.join(servers, f));
+    fs.writeFileSync(path.join(servers, 'fault-proxy.js'), "throw new Error('the proxy is broken on purpose');\n");
+    const { sup, events } = supervise(t, [service('ok'), service('after', { dependsOn: ['ok'] })], {}, false, {
+      install: { ...install, serversDir: servers },
+    });
+    const err = await sup.start().catch((e: unknown) => e);
+    assert.ok(err instanceof FaultlineError, String(err));
+    assert.match(err.message, /the fault proxy failed to start: .*the proxy is broken on purpose/);
+    const started = events.flatMap((e) => (e.type === 'healthy' && e.service !== 'fault-proxy' ? [e.pid] : []));
+    for (const pid of started) await eventually(() => !isAlive(pid), 10_000, `service process ${pid} to be stopped`);
+    const pids = sup.status().flatMap((s) => s.instances.map((i) => i.pid));
+    assert.ok(
+      pids.every((pid) => pid === null),
+      `no service is left running: ${JSON.stringify(pids)}`,
+    );
+    assert.ok(!events.some((e) => e.type === 'starting' && e.service === 'after'), 'the second wave never started');
+    assert.match(err.hint ?? '', /npm run build/);
   });
 
   it('reports the exit code of a service that exits during start-up', async (t) => {
