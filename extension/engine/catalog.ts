@@ -28,10 +28,33 @@ function locateRoot(file: string): Omit<ManifestProblem, 'message'> {
   return { file, path: ['id'], line: 1, column: 1, offset: 0, length: 0, severity: 'warning' };
 }
 
+/** Where exercise packages are looked for, in order (the first of two with the same id wins). */
+function roots(install: Install): string[] {
+  return [install.workspacesDir, ...install.extraExerciseDirs];
+}
+
+/**
+ * One exercise, validating only its own manifest: an exercise's id is its folder's name (validation
+ * enforces it), so `<root>/<id>/exercise.json` in the first root that has a valid one is what the
+ * catalog would give. When there is none, the catalog's own error (unknown, or an invalid manifest).
+ */
+export function findExercise(install: Install, id: string): LoadedExercise {
+  if (/^[a-z][a-z0-9_-]*$/.test(id)) {
+    for (const root of roots(install)) {
+      const dir = path.join(root, id);
+      const file = path.join(dir, MANIFEST_FILE);
+      if (!fs.existsSync(file)) continue;
+      const result = validateManifestFile(file);
+      if (result.manifest && !result.problems.some((p) => p.severity === 'error')) return { manifest: result.manifest, dir, file };
+    }
+  }
+  return loadCatalog(install).get(id);
+}
+
 export function loadCatalog(install: Install): Catalog {
   const exercises: LoadedExercise[] = [];
   const problems: ManifestProblem[] = [];
-  for (const root of [install.workspacesDir, ...install.extraExerciseDirs]) {
+  for (const root of roots(install)) {
     let entries: fs.Dirent[] = [];
     try {
       entries = fs.readdirSync(root, { withFileTypes: true });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { loadCatalog } from '../../extension/engine/catalog';
+import { findExercise, loadCatalog } from '../../extension/engine/catalog';
 import { FaultlineError } from '../../extension/engine/errors';
 import { exerciseJsonSchema, solutionLayers, type Exercise } from '../../extension/engine/manifest/schema';
 import { parseTemplate, renderTemplate } from '../../extension/engine/manifest/templates';
@@ -262,6 +262,42 @@ describe('catalog', () => {
     assert.throws(
       () => catalog.get('nope'),
       (e: unknown) => e instanceof FaultlineError && e.code === 'unknown-exercise' && /price-alerts/.test(e.hint ?? ''),
+    );
+  });
+
+  it('finds one exercise by its own manifest alone, exactly as the catalog would', (t) => {
+    const extra = tempDir(t);
+    fs.cpSync(fixtureDir, path.join(extra, 'fixture-basic'), { recursive: true });
+    // A broken copy of a bundled exercise's folder in a later root does not shadow the bundled one;
+    // a broken one in an earlier root gives way to a valid one in a later root, as in the catalog.
+    const broken = tempDir(t);
+    fs.mkdirSync(path.join(broken, 'fixture-basic'));
+    fs.writeFileSync(path.join(broken, 'fixture-basic', 'exercise.json'), '{ "id": "fixture-basic", ');
+    fs.mkdirSync(path.join(broken, 'price-alerts'));
+    fs.writeFileSync(path.join(broken, 'price-alerts', 'exercise.json'), '{ "id": "price-alerts", ');
+    fs.mkdirSync(path.join(broken, 'only-broken'));
+    fs.writeFileSync(path.join(broken, 'only-broken', 'exercise.json'), '{ "id": "only-broken", ');
+    const where = { ...install, extraExerciseDirs: [broken, extra] };
+    const catalog = loadCatalog(where);
+    for (const id of [...catalog.exercises.map((e) => e.manifest.id)]) assert.deepEqual(findExercise(where, id), catalog.get(id), id);
+    assert.equal(findExercise(where, 'fixture-basic').dir, path.join(extra, 'fixture-basic'));
+    const errorOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof FaultlineError ? `${e.code}: ${e.message} (${e.hint ?? ''})` : String(e);
+      }
+      return 'no error';
+    };
+    for (const id of ['only-broken', 'nope', '../price-alerts', 'Price-Alerts'])
+      assert.equal(
+        errorOf(() => findExercise(where, id)),
+        errorOf(() => catalog.get(id)),
+        id,
+      );
+    assert.match(
+      errorOf(() => findExercise(where, 'only-broken')),
+      /^invalid-manifest/,
     );
   });
 });

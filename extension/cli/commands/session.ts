@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CANDIDATE_INFO_FILE, serviceUrlEnv, type CandidateInfo } from '../../engine/candidateInfo';
-import { loadCatalog } from '../../engine/catalog';
+import { findExercise } from '../../engine/catalog';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
 import { describeEvent } from '../../engine/rubric/scorecard';
@@ -66,7 +66,13 @@ export async function cmdUp(install: Install, argv: string[], io: Io): Promise<n
       }
     })();
     if (exerciseName) {
-      const ex = loadCatalog(install).exercises.find((e) => e.manifest.id === exerciseName);
+      const ex = (() => {
+        try {
+          return findExercise(install, exerciseName);
+        } catch {
+          return undefined; // startSession says what is wrong with it
+        }
+      })();
       ex?.manifest.services.forEach((s) => names.push(s.name));
       // An unknown --chaos mode is a usage error: say so before starting anything.
       if (ex && values.chaos && !ex.manifest.chaos.some((c) => c.id === values.chaos)) {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { requestAutostart } from '../../engine/autostart';
-import { loadCatalog } from '../../engine/catalog';
+import { findExercise, loadCatalog } from '../../engine/catalog';
 import { parseAiAssistance } from '../../engine/aiPolicy';
 import { FaultlineError } from '../../engine/errors';
 import type { Install } from '../../engine/install';
@@ -65,7 +65,7 @@ export async function cmdNew(install: Install, argv: string[], io: Io): Promise<
   const id = need(positionals[0], 'exercise', usage);
   const dir = need(positionals[1], 'target folder', usage);
   if (positionals.length > 2) throw new FaultlineError('usage', `unexpected argument "${positionals[2]}"`, usage);
-  const exercise = loadCatalog(install).get(id);
+  const exercise = findExercise(install, id);
   const started = Date.now();
   const created = await createWorkspace({
     install,

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishCandidateInfo, withdrawCandidateInfo } from '../candidateInfo';
-import { loadCatalog } from '../catalog';
+import { findExercise } from '../catalog';
 import { ChaosController } from '../chaos/controller';
 import { candidateDiff, DiffTracker } from '../diff';
 import { FaultlineError } from '../errors';
@@ -132,7 +132,7 @@ export class InterviewSession {
   static async start(opts: StartSessionOptions): Promise<InterviewSession> {
     const workspace = existingDir(opts.workspace, 'the workspace');
     const marker = readMarker(workspace);
-    const loaded = loadCatalog(opts.install).get(marker.exercise);
+    const loaded = findExercise(opts.install, marker.exercise);
     const exercise = loaded.manifest;
     const runtime =
       opts.runtime ?? resolveRuntime({ explicit: opts.nodePath, minMajor: exercise.runtime?.node ?? 18, install: opts.install });
