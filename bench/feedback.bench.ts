@@ -22,7 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cli, median, node, root } from './session';
+import { cli, median, node, root, runCheck } from './session';
 
 const BEFORE = '0cf41a6';
 const HELPERS = 'workspaces/price-alerts/starter/test/helpers.ts';
@@ -132,26 +132,6 @@ async function up(v: Variant): Promise<() => Promise<void>> {
   };
 }
 
-/** A full `faultline check`: wall time, time to the first result, points. */
-function check(v: Variant): Promise<{ ms: number; first: number; points: number }> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    let first = 0;
-    let out = '';
-    const child = spawn(node, [cli, 'check', '--state', v.stateFile, '--json'], { env: v.env, stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (!first && out.includes('"type":"check"')) first = performance.now() - t;
-    });
-    child.on('exit', (code) => {
-      const ms = performance.now() - t;
-      const last = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { score?: { points: number } };
-      if (code !== 0 || !last.score) reject(new Error(`${v.name}: check exited ${code}`));
-      else resolve({ ms, first, points: last.score.points });
-    });
-  });
-}
-
 export async function run(args: string[]): Promise<string> {
   const at = args.indexOf('--rounds');
   const rounds = at >= 0 ? Number(args[at + 1]) : 3;
@@ -178,7 +158,7 @@ export async function run(args: string[]): Promise<string> {
       const ref = variants[0] as Variant;
       floorMs.push(timed(node, ['-r', 'sucrase/register/ts', '--test', empty], ref.dir));
       for (const v of variants) tests.set(v.name, [...(tests.get(v.name) ?? []), npmTest(v.dir)]);
-      for (const v of variants) checks.set(v.name, [...(checks.get(v.name) ?? []), await check(v)]);
+      for (const v of variants) checks.set(v.name, [...(checks.get(v.name) ?? []), await runCheck(['--state', v.stateFile], v.env)]);
       process.stderr.write(`round ${r + 1}/${rounds} done\n`);
     }
     // The sessions stop first: this part needs none.

@@ -14,11 +14,11 @@
  *
  *   npm run bench -- sandbox [--rounds N]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cli, median, node, withSession, type BenchSession } from './session';
+import { cli, median, node, runCheck, withSession, type BenchSession } from './session';
 
 type Variant = 'sandboxed' | 'unsandboxed';
 
@@ -51,22 +51,6 @@ function assertSandbox(s: BenchSession, variant: Variant): void {
     throw new Error(`${variant}: services report ${JSON.stringify(reports)}; the variant is not what it says`);
 }
 
-/** A full `faultline check --json` of the session: wall time and points. */
-function check(s: BenchSession): Promise<{ ms: number; points: number }> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    let out = '';
-    const child = spawn(node, [cli, 'check', s.ws, '--json'], { env: s.env, stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => {
-      const ms = performance.now() - t;
-      const last = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { score?: { points: number } };
-      if (code !== 0 || !last.score) reject(new Error(`check exited ${code}`));
-      else resolve({ ms, points: last.score.points });
-    });
-  });
-}
-
 export async function run(args: string[]): Promise<string> {
   const at = args.indexOf('--rounds');
   const rounds = at >= 0 ? Number(args[at + 1]) : 3;
@@ -86,7 +70,7 @@ export async function run(args: string[]): Promise<string> {
           async (s) => {
             assertSandbox(s, v.name);
             ups.set(v.name, [...(ups.get(v.name) ?? []), s.upMs]);
-            checks.set(v.name, [...(checks.get(v.name) ?? []), await check(s)]);
+            checks.set(v.name, [...(checks.get(v.name) ?? []), await runCheck([s.ws], s.env)]);
           },
           ['--node', v.node],
         );

@@ -93,3 +93,26 @@ export function processUrl(s: BenchSession, service: string, fallback: string): 
   };
   return status.services.find((x) => x.name === service)?.instances[0]?.url ?? fallback;
 }
+
+/**
+ * A full `faultline check --json <args>`: its wall time, the time to its first check result, and
+ * the points it gives; rejects when the check fails to run.
+ */
+export function runCheck(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; first: number; points: number }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    let first = 0;
+    let out = '';
+    const child = spawn(node, [cli, 'check', ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (!first && out.includes('"type":"check"')) first = performance.now() - t;
+    });
+    child.on('exit', (code) => {
+      const ms = performance.now() - t;
+      const last = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { score?: { points: number } };
+      if (code !== 0 || !last.score) reject(new Error(`faultline check ${args.join(' ')} exited ${code}`));
+      else resolve({ ms, first, points: last.score.points });
+    });
+  });
+}

@@ -9,18 +9,14 @@
  * ever recorded and selection never applies; both modes run the same whole suite there.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RubricEvent } from '../../extension/engine/model/interview';
-import { cliEnv, repoRoot, runCli, startUp, tempDir, type TestContext } from '../helpers';
+import { loadCatalog } from '../../extension/engine/catalog';
+import { cliEnv, install, runCli, startUp, tempDir, type TestContext } from '../helpers';
 import { scaffold } from '../helpers/testing';
 
-const workspaces = path.join(repoRoot, 'workspaces');
-const exercises = fs
-  .readdirSync(workspaces)
-  .filter((e) => fs.existsSync(path.join(workspaces, e, 'exercise.json')))
-  .sort();
+const exercises = loadCatalog(install).exercises.filter((e) => e.dir.startsWith(install.workspacesDir + path.sep));
 
 /** `faultline check --json` of a session, with the extra arguments: the run's events. */
 async function check(t: TestContext, workspace: string, env: NodeJS.ProcessEnv, extra: string[]): Promise<RubricEvent[]> {
@@ -46,11 +42,9 @@ describe('mutation selection keeps the scores', () => {
   const failing: string[] = [];
   let compared = 0;
 
-  for (const exercise of exercises) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(workspaces, exercise, 'exercise.json'), 'utf8')) as {
-      solutions?: Record<string, unknown>;
-    };
-    for (const solution of Object.keys(manifest.solutions ?? {})) {
+  for (const { manifest } of exercises) {
+    const exercise = manifest.id;
+    for (const solution of Object.keys(manifest.solutions)) {
       it(`${exercise} ${solution}: every mutation check ends the same with and without per-test selection`, async (t) => {
         const workspace = await scaffold(t, exercise, { solution });
         const env = cliEnv(tempDir(t, 'faultline-home-'));

@@ -41,14 +41,14 @@ function supervise(
   services: Service[],
   restart = {},
   liveness: SupervisorOptions['liveness'] = false,
-  with_: Pick<SupervisorOptions, 'install'> = { install },
+  opts: Pick<SupervisorOptions, 'install'> = { install },
 ) {
   const sessionDir = tempDir(t);
   const logs: LogRecord[] = [];
   const events: SupervisorEvent[] = [];
   const waiters: { test: (e: SupervisorEvent) => boolean; resolve: (e: SupervisorEvent) => void }[] = [];
   const sup = new Supervisor({
-    install: with_.install,
+    install: opts.install,
     exercise: exercise(services),
     workspace,
     sessionDir,

@@ -279,7 +279,7 @@ describe('catalog', () => {
     fs.writeFileSync(path.join(broken, 'only-broken', 'exercise.json'), '{ "id": "only-broken", ');
     const where = { ...install, extraExerciseDirs: [broken, extra] };
     const catalog = loadCatalog(where);
-    for (const id of [...catalog.exercises.map((e) => e.manifest.id)]) assert.deepEqual(findExercise(where, id), catalog.get(id), id);
+    for (const id of catalog.exercises.map((e) => e.manifest.id)) assert.deepEqual(findExercise(where, id), catalog.get(id), id);
     assert.equal(findExercise(where, 'fixture-basic').dir, path.join(extra, 'fixture-basic'));
     const errorOf = (f: () => unknown) => {
       try {
