@@ -16,6 +16,7 @@ import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { changedLines, coveringTests, type RunCoverage } from '../../extension/engine/process/coverage';
 import { runCandidateProgram, runCandidateTests, type TestRunResult } from '../../extension/engine/process/testRun';
+import { TestWorkers } from '../../extension/engine/process/testWorkers';
 import { candidateFiles } from '../../extension/engine/rubric/reuse';
 import { loadSqlite } from '../shared/sqlite';
 
@@ -29,6 +30,10 @@ export interface RunConfig {
   preload: string;
   services: Record<string, { url: string; database?: string }>;
   control: { url: string; token: string };
+  /** How many of the candidate's test files run at once (warm test workers). */
+  pool: number;
+  /** A folder for the workers' scratch copies, owned (and removed) by the engine. */
+  scratch: string;
 }
 
 export class CheckFailure extends Error {
@@ -48,6 +53,7 @@ export class Harness {
   private sqlite: typeof BetterSqlite3 | undefined;
   private readonly control;
   private readonly testRuns = new Map<string, Promise<TestRunResult>>();
+  private workers: TestWorkers | undefined;
 
   constructor(private readonly config: RunConfig) {
     this.control = apiClient(controlApi, config.control.url, config.control.token, 120_000);
@@ -279,16 +285,27 @@ export class Harness {
     const key = crypto.createHash('sha256').update(JSON.stringify(o)).digest('hex');
     let run = this.testRuns.get(key);
     if (!run) {
-      run = runCandidateTests({
-        workspace: this.config.workspace,
-        modules: this.config.modules,
-        preload: this.config.preload,
-        runtime: this.config.runtime,
-        ...o,
-      });
+      const { workspace, modules, preload, runtime } = this.config;
+      // Warm workers, unless every run is asked for as before (FAULTLINE_MUTATION_SELECTION=off:
+      // a process per test file, the reference the benchmarks and the score test compare with).
+      if (process.env['FAULTLINE_MUTATION_SELECTION'] === 'off' || process.env['FAULTLINE_TEST_WORKERS'] === 'off') {
+        run = runCandidateTests({ workspace, modules, preload, runtime, ...o });
+      } else {
+        if (!this.workers) {
+          this.workers = new TestWorkers({ workspace, modules, preload, runtime, size: this.config.pool, scratch: this.config.scratch });
+          this.workers.warm();
+        }
+        run = this.workers.run(o);
+      }
       this.testRuns.set(key, run);
     }
     return run;
+  }
+
+  /** Stops the test workers (their scratch copies go with the engine's folder). */
+  close(): void {
+    this.workers?.close();
+    this.workers = undefined;
   }
 
   /** Which tests a run must try, given the check's baseline: those that run a line the run changes. */

@@ -22,6 +22,10 @@ function main(): void {
   serveIpc<typeof CheckRunnerIpc>({
     load: () => harness.load(),
     run: ({ id }) => harness.run(id),
+    close: () => {
+      harness.close();
+      return {};
+    },
   });
   // The preload unrefs the IPC channel; the runner lives until the engine is done with it.
   process.channel?.ref();

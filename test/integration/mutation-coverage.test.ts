@@ -2,13 +2,15 @@
  * Mutation checks the Stryker way, on real sandboxed runs of a small candidate workspace: the
  * clean run records which lines each test runs, a mutant runs only the tests that run a changed
  * line and stops at its first failing test, and a mutant no test runs is known without a run.
+ * The same runs in warm test workers (one process reused between runs) give the same results.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { coveringTests } from '../../extension/engine/process/coverage';
+import { coveringTests, type RunCoverage } from '../../extension/engine/process/coverage';
 import { runCandidateTests } from '../../extension/engine/process/testRun';
+import { TestWorkers } from '../../extension/engine/process/testWorkers';
 import { supportsPermission } from '../../extension/engine/process/sandbox';
 import { install, tempDir } from '../helpers';
 
@@ -125,5 +127,89 @@ describe('mutation checks the Stryker way', () => {
     });
     assert.equal(mutant.failed, 2, mutant.output);
     assert.equal(mutant.passed, 0, mutant.output);
+  });
+});
+
+describe('warm test workers (what mutation checks run in)', () => {
+  /** Coverage with its keys sorted, to compare two runs. */
+  const canonical = (c: RunCoverage | undefined) =>
+    JSON.stringify(c, (_, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    );
+  const pool = (t: Parameters<typeof tempDir>[0], dir: string, size = 1) => {
+    const workers = new TestWorkers({ ...options(dir), size, scratch: tempDir(t, 'faultline-workers-') });
+    t.after(() => workers.close());
+    return workers;
+  };
+
+  it('give the results of a process per test file, and load each run’s files afresh in the same process', async (t) => {
+    const dir = workspace(t);
+    const workers = pool(t, dir);
+    const reference = await runCandidateTests({ ...options(dir), coverage: true });
+    const clean = await workers.run({ coverage: true, timeoutMs: 60_000 });
+    assert.equal(clean.passed, 5, clean.output);
+    assert.equal(clean.failed, 0, clean.output);
+    assert.equal(canonical(clean.coverage), canonical(reference.coverage), 'the same lines per test');
+
+    const select = { 'test/math.test.ts': ['math > multiplies', 'math > doubles'] };
+    const broken = MATH.replace('const product = a * b;', 'const product = a + b;');
+    const mutant = await workers.run({ replace: { 'src/math.ts': broken }, select, bail: true, timeoutMs: 60_000 });
+    assert.equal(mutant.failed, 1, mutant.output);
+    assert.deepEqual(mutant.failures, ['multiplies'], mutant.output);
+    assert.equal(mutant.passed, 0, mutant.output);
+    assert.equal(mutant.todo, 0, 'the tests after the first failure are not counted');
+    assert.match(mutant.output, /stopped at the first failing test/);
+    assert.doesNotMatch(mutant.output, /concatenates|- adds/);
+
+    // The same process, the clean file again: the mutant is gone from its module cache.
+    const again = await workers.run({ select, bail: true, timeoutMs: 60_000 });
+    assert.equal(again.failed, 0, again.output);
+    assert.equal(again.passed, 2, again.output);
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'math.ts'), 'utf8'), MATH, 'the workspace is untouched');
+  });
+
+  it('reuse one process between runs, and replace it when a run hangs or kills it', async (t) => {
+    const dir = workspace(t);
+    fs.writeFileSync(
+      path.join(dir, 'test', 'pid.test.ts'),
+      "import { it } from 'node:test';\nit('says its pid', () => console.log(`pid=${process.pid}`));\n",
+    );
+    const workers = pool(t, dir);
+    const pid = async () => {
+      const r = await workers.run({ files: ['test/pid.test.ts'], timeoutMs: 60_000 });
+      assert.equal(r.passed, 1, r.output);
+      return /pid=(\d+)/.exec(r.output)?.[1];
+    };
+    const first = await pid();
+    assert.ok(first);
+    assert.equal(await pid(), first, 'the same warm process');
+
+    // Work left behind keeps a test file from ending, as it keeps a test process from exiting.
+    const hang = await workers.run({
+      replace: { 'test/pid.test.ts': "import { it } from 'node:test';\nit('leaves a timer', () => { setInterval(() => {}, 1000); });\n" },
+      files: ['test/pid.test.ts'],
+      timeoutMs: 3000,
+    });
+    assert.equal(hang.failed, 1, hang.output);
+    assert.match(hang.output, /did not finish within 3000 ms/);
+    const second = await pid();
+    assert.ok(second && second !== first, 'a new process after the hang');
+
+    const exit = await workers.run({
+      replace: { 'test/pid.test.ts': "import { it } from 'node:test';\nit('exits', () => { process.exit(3); });\n" },
+      files: ['test/pid.test.ts'],
+      timeoutMs: 60_000,
+    });
+    assert.match(exit.output, /the test process exited \(code 3\)/);
+    const third = await pid();
+    assert.ok(third && third !== second, 'a new process after the exit');
+  });
+
+  it('run a whole file when a selected test cannot be picked by name (a selection only widens)', async (t) => {
+    const dir = workspace(t);
+    const workers = pool(t, dir);
+    const r = await workers.run({ select: { 'test/math.test.ts': ['math > adds', 'a name no test has'] }, timeoutMs: 60_000 });
+    assert.equal(r.passed, 4, r.output);
+    assert.match(r.output, /1 selected test\(s\) could not be picked by name; the whole file ran/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Mutation checks the Stryker way score exactly what running every mutant against the whole
  * suite scored, on every solution of every bundled exercise: a session runs the whole rubric
- * with per-test selection (the default), then a second session of the same workspace runs the
- * mutation checks again with FAULTLINE_MUTATION_SELECTION=off (every mutant runs the whole
- * suite, as before issue 17). Each mutation check must end the same way in both.
+ * with per-test selection in warm test workers (the default), then a second session of the same
+ * workspace runs the mutation checks again with FAULTLINE_MUTATION_SELECTION=off (every mutant
+ * runs the whole suite, a process per test file, as before issue 17). Each mutation check must
+ * end the same way in both.
  *
  * The starter is left out on purpose: its own tests fail (TODO tests), so no baseline coverage is
  * ever recorded and selection never applies; both modes run the same whole suite there.

@@ -12,6 +12,7 @@ import { describe, test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { loadCatalog } from '../../extension/engine/catalog';
 import { runCandidateProgram, runCandidateTests } from '../../extension/engine/process/testRun';
+import { TestWorkers } from '../../extension/engine/process/testWorkers';
 import { readToken, type SessionState } from '../../extension/engine/session';
 import { cliEnv, install, runCli, startUp, tempDir, eventually } from '../helpers/index';
 import { controlClient, scaffold } from '../helpers/testing';
@@ -197,6 +198,17 @@ describe('sandbox of candidate tests and programs', () => {
     const run = await runCandidateTests({ ...options(workspace), files: ['faultline-probe/probe.test.ts'] });
     assert.equal(run.failed, 0, run.output);
     assert.equal(run.passed, 1, run.output);
+  });
+
+  test('a probe in a candidate test file run by a warm test worker is refused everything, twice in the same process', async (t) => {
+    const { workspace } = await planted(t);
+    const workers = new TestWorkers({ ...options(workspace), size: 1, scratch: tempDir(t, 'faultline-workers-') });
+    t.after(() => workers.close());
+    for (let i = 0; i < 2; i++) {
+      const run = await workers.run({ files: ['faultline-probe/probe.test.ts'], timeoutMs: 120_000 });
+      assert.equal(run.failed, 0, run.output);
+      assert.equal(run.passed, 1, run.output);
+    }
   });
 
   test('a probe in a candidate program is refused everything (as t.candidateProgram runs it)', async (t) => {

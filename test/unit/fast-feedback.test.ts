@@ -11,7 +11,7 @@ import { parseTap } from '../../extension/engine/process/testRun';
 import type { TimelineEvent } from '../../extension/engine/model/interview';
 import type { CheckInfo } from '../../extension/engine/model/ipc';
 import { fingerprint, lastCompleteRun } from '../../extension/engine/rubric/reuse';
-import { mutationPoolSize, runOrder } from '../../extension/engine/rubric/run';
+import { measuresTime, mutationPoolSize, runOrder, runPlan } from '../../extension/engine/rubric/run';
 
 const MB = 1024 * 1024;
 
@@ -46,6 +46,35 @@ describe('the order of a rubric run', () => {
       runOrder(entries, infos).map(([id]) => id),
       ['create', 'list', 'unknown', 'race', 'bad-data', 't-mutant', 't-other'],
     );
+  });
+});
+
+describe('what runs beside the mutation checks', () => {
+  const infos = new Map<string, Pick<CheckInfo, 'kind' | 'chaos' | 'timing'>>([
+    ['create', { kind: 'functional' }],
+    ['latency', { kind: 'performance', chaos: 'chaos_stress' }],
+    ['t-mutant', { kind: 'mutation' }],
+    ['race', { kind: 'concurrency', chaos: 'chaos_race' }],
+    ['health-fast', { kind: 'chaos', chaos: 'slow_dependency', timing: true }],
+    ['bad-data', { kind: 'chaos', chaos: 'chaos_data' }],
+    ['queries', { kind: 'performance', chaos: 'chaos_stress', timing: false }],
+    ['slow-alone', { kind: 'functional', timing: true }],
+  ]);
+  it('a check measures time when it says so, and performance checks by default', () => {
+    assert.equal(measuresTime(infos.get('latency')), true);
+    assert.equal(measuresTime(infos.get('queries')), false, 'a performance check that counts queries may say it does not');
+    assert.equal(measuresTime(infos.get('health-fast')), true);
+    assert.equal(measuresTime(infos.get('race')), false);
+    assert.equal(measuresTime(undefined), false);
+  });
+  it('checks without chaos first, alone; chaos checks beside the mutation pool; chaos checks that measure time last, alone', () => {
+    const entries = [...infos.keys(), 'unknown'].map((id): [string, number] => [id, 0]);
+    const plan = runPlan(entries, infos);
+    const ids = (list: [string, number][]) => list.map(([id]) => id);
+    assert.deepEqual(ids(plan.first), ['create', 'slow-alone', 'unknown']);
+    assert.deepEqual(ids(plan.beside), ['race', 'bad-data', 'queries']);
+    assert.deepEqual(ids(plan.mutation), ['t-mutant']);
+    assert.deepEqual(ids(plan.last), ['latency', 'health-fast']);
   });
 });
 

@@ -6,6 +6,7 @@
  * - `PreloadIpc`: every service process (servers/preload): chaos settings, query stats, liveness.
  * - `DbAgentIpc`: the database agent (servers/db-agent): reversible data faults, snapshots.
  * - `CheckRunnerIpc`: the hidden-check runner (servers/check-runner): load the checks, run one.
+ * - `TestWorkerIpc`: a warm test worker (servers/test-worker): run one of the candidate's test files.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CheckKindSchema, CheckOutcomeSchema } from './interview';
@@ -118,6 +119,8 @@ export const CheckInfoSchema = Type.Object({
   kind: CheckKindSchema,
   timeoutMs: Type.Optional(Type.Integer()),
   chaos: Type.Optional(Type.String()),
+  /** It measures time: nothing runs beside it (default: true for performance checks). */
+  timing: Type.Optional(Type.Boolean()),
   file: Type.String(),
 });
 export type CheckInfo = Static<typeof CheckInfoSchema>;
@@ -125,4 +128,40 @@ export type CheckInfo = Static<typeof CheckInfoSchema>;
 export const CheckRunnerIpc = {
   load: method(Empty, Type.Object({ checks: Type.Array(CheckInfoSchema), problems: Type.Array(Type.String()) })),
   run: method(Type.Object({ id: Type.String() }), CheckOutcomeSchema),
+  /** Stops what the runner started (the warm test workers) before it is killed. */
+  close: method(Empty, Empty),
 };
+
+// --- a warm test worker (servers/test-worker) ---------------------------------------------------
+
+/** Point ids per instrumented file id (see process/coverage.ts). */
+const Hits = Type.Record(Type.String(), Type.Array(Type.Integer()));
+
+export const TestWorkerIpc = {
+  /** Runs one test file of the scratch copy as it is now; its TAP report streams as `TestWorkerTap` messages. */
+  run: method(
+    Type.Object({
+      job: Type.Integer(),
+      /** Relative to the scratch copy. */
+      file: Type.String(),
+      /** Only the tests with these full names register (null: all of them). */
+      names: Type.Union([Type.Array(Type.String()), Type.Null()]),
+      /** Skip the tests after the first failing one. */
+      bail: Type.Boolean(),
+      /** The copy is instrumented: the number of marks of each file, in file id order. */
+      coverage: Type.Optional(Type.Object({ counts: Type.Array(Type.Integer()) })),
+    }),
+    Type.Object({
+      /** Names asked for that no test registered under (a name the worker cannot reproduce). */
+      unmatched: Type.Array(Type.String()),
+      coverage: Type.Optional(Type.Object({ outside: Hits, tests: Type.Record(Type.String(), Hits) })),
+    }),
+  ),
+};
+
+/** A piece of a job's TAP report, sent as it is written (a worker that dies mid-job leaves what it wrote). */
+export interface TestWorkerTap {
+  type: 'faultline:tap';
+  job: number;
+  chunk: string;
+}

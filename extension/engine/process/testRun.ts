@@ -39,9 +39,9 @@ export interface TestRunOptions {
 export type TestRunResult = CandidateTestRun & { coverage?: RunCoverage };
 
 /** Never copied into the scratch copy (dependencies are linked, data is the candidate's). */
-const SKIP = new Set(['node_modules', '.git', 'data', '.faultline', 'dist']);
+export const SKIP = new Set(['node_modules', '.git', 'data', '.faultline', 'dist']);
 
-function copyTree(src: string, dest: string, top = true): void {
+export function copyTree(src: string, dest: string, top = true): void {
   fs.mkdirSync(dest, { recursive: true });
   for (const e of fs.readdirSync(src, { withFileTypes: true })) {
     if (top && SKIP.has(e.name)) continue;
@@ -84,14 +84,20 @@ export interface ProgramRunOptions extends Omit<TestRunOptions, 'files'> {
 }
 
 /** How candidate code runs in a scratch copy: sandboxed (reads the copy, writes its data/ and `write`). */
-function sandboxed(o: TestRunOptions, dir: string, modules: string, write: string[] = []) {
+export function sandboxed(
+  o: Pick<TestRunOptions, 'modules' | 'preload' | 'runtime'>,
+  dir: string,
+  modules: string,
+  write: string[] = [],
+  read: string[] = [],
+) {
   const tmp = path.join(dir, DATA_DIR, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   const policy = sandboxPolicy({
     workspace: dir,
     runtimeModules: o.modules,
     preload: o.preload,
-    extraRead: [fs.realpathSync(modules)],
+    extraRead: [fs.realpathSync(modules), ...read],
     extraWrite: write,
   });
   return {
@@ -196,7 +202,7 @@ export function runCandidateTests(o: TestRunOptions): Promise<TestRunResult> {
           ];
           const env = instrumented
             ? box.env({
-                FAULTLINE_COVERAGE: instrumented.counts,
+                FAULTLINE_COVERAGE: instrumented.countsFile,
                 FAULTLINE_COVERAGE_OUT: path.join(dir, DATA_DIR, `coverage-${index}.json`),
               })
             : box.env();
@@ -236,16 +242,19 @@ export function runCandidateTests(o: TestRunOptions): Promise<TestRunResult> {
  */
 const SOURCE = /\.(c|m)?tsx?$/;
 
+/** The instrumented sources of a coverage run: what to write over each file, and the mark counts. */
+export interface Instrumented {
+  files: { rel: string; points: number[][]; code: string }[];
+  /** The number of marks of each file, in file id order (the preload's FAULTLINE_COVERAGE). */
+  counts: number[];
+}
+
 /**
- * Instruments every source file of the scratch copy except the test files run (and type
- * declarations), and writes the coverage preload and the point counts next to them (readable by
- * the sandboxed test processes). Without TypeScript in the runtime modules, nothing is instrumented.
+ * Instruments every source file of a scratch copy except the test files run (and type
+ * declarations); nothing is written. Without TypeScript in the runtime modules, nothing is
+ * instrumented (undefined).
  */
-function instrumentCopy(
-  dir: string,
-  run: string[],
-  modules: string,
-): { preload: string; counts: string; files: { rel: string; points: number[][] }[] } | undefined {
+export function instrumentSources(dir: string, run: string[], modules: string): Instrumented | undefined {
   let ts: typeof TS;
   try {
     // Faultline's own TypeScript parses the sources (the check runner loads sucrase the same way).
@@ -254,7 +263,7 @@ function instrumentCopy(
   } catch {
     return undefined;
   }
-  const files: { rel: string; points: number[][] }[] = [];
+  const files: Instrumented['files'] = [];
   const all = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((f) => f.split(path.sep).join('/'))
@@ -264,19 +273,25 @@ function instrumentCopy(
     const file = path.join(dir, rel);
     if (!fs.statSync(file).isFile()) continue;
     const result = instrument(ts, fs.readFileSync(file, 'utf8'), rel, files.length);
-    if (!result) continue;
-    fs.writeFileSync(file, result.code);
-    files.push({ rel, points: result.points });
+    if (result) files.push({ rel, points: result.points, code: result.code });
   }
+  return { files, counts: files.map((f) => f.points.length) };
+}
+
+/** Instruments a scratch copy in place, with the coverage preload and the mark counts beside it. */
+function instrumentCopy(dir: string, run: string[], modules: string): (Instrumented & { preload: string; countsFile: string }) | undefined {
+  const instrumented = instrumentSources(dir, run, modules);
+  if (!instrumented) return undefined;
+  for (const f of instrumented.files) fs.writeFileSync(path.join(dir, f.rel), f.code);
   const preload = path.join(dir, '.faultline-coverage.js');
-  const counts = path.join(dir, '.faultline-coverage.json');
+  const countsFile = path.join(dir, '.faultline-coverage.json');
   fs.writeFileSync(preload, COVERAGE_PRELOAD);
-  fs.writeFileSync(counts, JSON.stringify(files.map((f) => f.points.length)));
-  return { preload, counts, files };
+  fs.writeFileSync(countsFile, JSON.stringify(instrumented.counts));
+  return { ...instrumented, preload, countsFile };
 }
 
 /** Test files matching the patterns (`test/**\/*.test.ts`, or plain paths), sorted. */
-function testFiles(dir: string, patterns: string[]): string[] {
+export function testFiles(dir: string, patterns: string[]): string[] {
   const all = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((f) => f.split(path.sep).join('/'))

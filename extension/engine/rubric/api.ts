@@ -31,6 +31,12 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Activate this chaos mode for the check (reset afterwards). */
   chaos?: string;
+  /**
+   * The check measures time (a latency, a deadline, requests in flight): nothing runs beside it.
+   * Default: true for `performance` checks. A chaos check without it may run while mutation
+   * checks use the CPU (see rubric/run.ts).
+   */
+  timing?: boolean;
 }
 
 export interface HttpReply {

@@ -1,13 +1,16 @@
 /**
- * A rubric run: the hidden checks bound to the rubric's automatic items, run in a separate process
- * against the running services: functional checks one at a time (those without chaos first), then
- * mutation checks in a pool sized to the machine (see `runOrder`, `mutationPoolSize`). Before:
- * chaos reset, every service healthy.
- * Each check: optional chaos mode, a hard timeout (the runner process is killed and replaced if
- * a check hangs), the services' log lines of that moment when it fails. After — always, also
- * when aborted: chaos reset, the services' databases put back exactly as they were before the run
- * (the candidate's data is theirs), and the mode that was active before restored with its seed. Every
- * result is on the timeline before the next check starts.
+ * A rubric run: the hidden checks bound to the rubric's automatic items, run in separate processes
+ * against the running services (see `runPlan`): the checks without chaos one at a time, alone, so
+ * the first results arrive at once; then the chaos checks one at a time while the mutation checks
+ * (the candidate's tests in warm test workers) use the CPU beside them in a pool sized to the
+ * machine; last, alone again, the checks that measure time. Before: chaos reset, every service
+ * healthy.
+ * Each check: optional chaos mode, a hard timeout (its runner process is killed and replaced if
+ * a check hangs; mutation checks have a runner of their own, so that never cuts them short), the
+ * services' log lines of that moment when it fails. After — always, also when aborted: chaos
+ * reset, the services' databases put back exactly as they were before the run (the candidate's
+ * data is theirs), and the mode that was active before restored with its seed. Every result is on
+ * the timeline before the next check starts.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -110,8 +113,46 @@ export function runOrder<T>(entries: [string, T][], infos: Map<string, Pick<Chec
     .map((x) => x.e);
 }
 
+/** A check that measures time runs with nothing beside it: performance checks, and those that say so. */
+export function measuresTime(info: Pick<CheckInfo, 'kind' | 'timing'> | undefined): boolean {
+  return info?.timing ?? info?.kind === 'performance';
+}
+
+/**
+ * The phases of a run, each in `runOrder`:
+ * - `first`: checks without chaos, one at a time, nothing beside them;
+ * - `beside`: chaos checks that do not measure time, one at a time, while `mutation` runs;
+ * - `mutation`: mutation checks, in the pool, from the start of `beside` on;
+ * - `last`: chaos checks that measure time, one at a time, once the pool is done.
+ * A check the runner did not declare (unknown) counts as a service check without chaos.
+ */
+export function runPlan<T>(
+  entries: [string, T][],
+  infos: Map<string, Pick<CheckInfo, 'kind' | 'chaos' | 'timing'>>,
+): Record<'first' | 'beside' | 'mutation' | 'last', [string, T][]> {
+  const ordered = runOrder(entries, infos);
+  const phase = (id: string) => {
+    const info = infos.get(id);
+    if (info?.kind === 'mutation') return 'mutation';
+    if (!info?.chaos) return 'first';
+    return measuresTime(info) ? 'last' : 'beside';
+  };
+  return {
+    first: ordered.filter(([id]) => phase(id) === 'first'),
+    beside: ordered.filter(([id]) => phase(id) === 'beside'),
+    mutation: ordered.filter(([id]) => phase(id) === 'mutation'),
+    last: ordered.filter(([id]) => phase(id) === 'last'),
+  };
+}
+
+/** The mutation pool: FAULTLINE_MUTATION_POOL when it is a positive integer, else sized to the machine. */
+function mutationPool(): number {
+  const fixed = Number(process.env['FAULTLINE_MUTATION_POOL']);
+  return Number.isInteger(fixed) && fixed > 0 ? fixed : mutationPoolSize();
+}
+
 /** The check runner: a helper process on the services' runtime that loads the check files and runs one check at a time. */
-function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<typeof CheckRunnerIpc> {
+function startRunnerProcess(ctx: RubricContext, checksDir: string, scratch: string): ChildGroup<typeof CheckRunnerIpc> {
   const { install, runtime, workspace } = ctx;
   const config = {
     checksDir,
@@ -124,6 +165,8 @@ function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<t
       ctx.supervisor.status().map((s) => [s.name, { url: s.url, ...(s.database ? { database: s.database } : {}) }]),
     ),
     control: ctx.control,
+    pool: mutationPool(),
+    scratch,
   };
   return new ChildGroup<typeof CheckRunnerIpc>({
     execPath: runtime.execPath,
@@ -134,6 +177,46 @@ function startRunnerProcess(ctx: RubricContext, checksDir: string): ChildGroup<t
     reaper: ctx.supervisor.reaper,
     log: { service: 'checks', instance: 1, onRecord: (r) => ctx.onLog?.(r) },
   });
+}
+
+/** A check runner process, started on demand and replaced when a check hangs or kills it. */
+class RunnerSlot {
+  private runner: ChildGroup<typeof CheckRunnerIpc> | undefined;
+  private loading: Promise<{ checks: CheckInfo[]; problems: string[] }> | undefined;
+
+  constructor(
+    private readonly ctx: RubricContext,
+    private readonly checksDir: string,
+    private readonly scratch: string,
+  ) {}
+
+  /** (Re)starts the runner; resolves when it has loaded the check files. */
+  start(): Promise<{ checks: CheckInfo[]; problems: string[] }> {
+    this.runner?.kill();
+    const runner = startRunnerProcess(this.ctx, this.checksDir, this.scratch);
+    this.runner = runner;
+    this.loading = runner.ipc.call('load', {}, 30_000);
+    return this.loading;
+  }
+
+  /** The runner, once it has loaded the check files (started now if it is not). */
+  async ready(): Promise<ChildGroup<typeof CheckRunnerIpc>> {
+    if (!this.loading || !this.runner) this.start().catch(() => undefined);
+    await this.loading;
+    return this.runner as ChildGroup<typeof CheckRunnerIpc>;
+  }
+
+  kill(): void {
+    this.runner?.kill();
+  }
+
+  /** Lets the runner stop what it started (test workers), then kills it. */
+  async close(): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return;
+    if (runner.running) await runner.ipc.call('close', {}, 5000).catch(() => undefined);
+    runner.kill();
+  }
 }
 
 export async function runRubric(
@@ -170,26 +253,25 @@ export async function runRubric(
   };
   const earlier = opts.changed ? lastCompleteRun(ctx.timeline.read()) : new Map<string, CheckResult>();
   const complete = !opts.stage && !(opts.only && opts.only.length > 0);
-  let runner: ChildGroup<typeof CheckRunnerIpc> | undefined;
   let infos = new Map<string, CheckInfo>();
   let loadProblems: string[] = [];
   let aborted = false;
   let snapshots = new Map<string, Record<string, Record<string, unknown>[]>>();
-
-  const startRunner = async () => {
-    runner?.kill();
-    runner = startRunnerProcess(ctx, checksDir);
-    const loaded = await runner.ipc.call('load', {}, 30_000);
-    infos = new Map(loaded.checks.map((c) => [c.id, c]));
-    loadProblems = loaded.problems;
-  };
+  // The runners' scratch copies of the workspace (warm test workers): removed after them, whatever happened.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-checks-'));
+  // Two runners: one for the checks that reach the services, one for the mutation checks that run
+  // beside them (replacing a hung runner must not cut the other's checks short).
+  const runners = { services: new RunnerSlot(ctx, checksDir, scratch), mutation: new RunnerSlot(ctx, checksDir, scratch) };
 
   try {
     // A known state: no chaos, every service healthy.
     if (previous) await ctx.chaos.reset();
     // The check runner starts (and compiles the check files) while the services are revived and
     // their databases snapshotted: the first result comes sooner.
-    const runnerReady = startRunner();
+    const runnerReady = runners.services.start().then((loaded) => {
+      infos = new Map(loaded.checks.map((c) => [c.id, c]));
+      loadProblems = loaded.problems;
+    });
     runnerReady.catch(() => undefined);
     for (const s of ctx.exercise.services) await ctx.supervisor.revive(s.name);
     snapshots = await snapshotDatabases(ctx);
@@ -234,7 +316,7 @@ export async function runRubric(
             : `no check "${id}" is declared in ${checksRel}`;
         result = { id, title: id, kind: 'unknown', status: 'error', ms: 0, message: why, logs: [], ...where };
       } else {
-        result = await runOne(ctx, info, where, () => runner as ChildGroup<typeof CheckRunnerIpc>, startRunner, opts.signal);
+        result = await runOne(ctx, info, where, info.kind === 'mutation' ? runners.mutation : runners.services, opts.signal);
       }
       if (result.status !== 'passed' && result.status !== 'not-run' && info?.kind !== 'mutation') {
         result.serviceLogs = serviceLogs(ctx.supervisor, at);
@@ -248,17 +330,29 @@ export async function runRubric(
       emit({ type: 'check', run, result });
       if (opts.signal?.aborted) aborted = true;
     };
-    const entries = runOrder([...selected], infos);
-    for (const [id, where] of entries.filter(([id]) => infos.get(id)?.kind !== 'mutation')) await runCheck(id, where);
-    const pooled = entries.filter(([id]) => infos.get(id)?.kind === 'mutation');
-    const fixed = Number(process.env['FAULTLINE_MUTATION_POOL']);
-    const pool = Number.isInteger(fixed) && fixed > 0 ? fixed : mutationPoolSize();
-    const workers = Array.from({ length: Math.min(pool, pooled.length) }, async () => {
-      for (let next = pooled.shift(); next; next = pooled.shift()) await runCheck(next[0], next[1]);
-    });
-    await Promise.all(workers);
+    const plan = runPlan([...selected], infos);
+    // The mutation checks' runner loads the check files while the first checks run.
+    if (plan.mutation.length > 0) runners.mutation.start().catch(() => undefined);
+    for (const [id, where] of plan.first) await runCheck(id, where);
+    const pooled = [...plan.mutation];
+    const pool = (async () => {
+      if (pooled.length === 0) return;
+      await runners.mutation.ready();
+      await Promise.all(
+        Array.from({ length: Math.min(mutationPool(), pooled.length) }, async () => {
+          for (let next = pooled.shift(); next; next = pooled.shift()) await runCheck(next[0], next[1]);
+        }),
+      );
+    })();
+    try {
+      for (const [id, where] of plan.beside) await runCheck(id, where);
+    } finally {
+      await pool;
+    }
+    for (const [id, where] of plan.last) await runCheck(id, where);
   } finally {
-    runner?.kill();
+    await Promise.all([runners.services.close(), runners.mutation.close()]);
+    fs.rmSync(scratch, { recursive: true, force: true });
     // Restore the state the interviewer had before the run, whatever happened.
     if (ctx.chaos.status().active) await ctx.chaos.reset().catch(() => undefined);
     // The candidate's data is theirs: the checks' accounts, orders and racers go.
@@ -307,8 +401,7 @@ async function runOne(
   ctx: RubricContext,
   info: CheckInfo,
   where: { items: string[]; categories: string[] },
-  runner: () => ChildGroup<typeof CheckRunnerIpc>,
-  restart: () => Promise<void>,
+  runner: RunnerSlot,
   signal: AbortSignal | undefined,
 ): Promise<CheckResult> {
   const base = { id: info.id, title: info.title, kind: info.kind, ...where };
@@ -324,8 +417,9 @@ async function runOne(
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     const outcome = await Promise.race([
-      runner()
-        .ipc.call('run', { id: info.id }, budget)
+      runner
+        .ready()
+        .then((r) => r.ipc.call('run', { id: info.id }, budget))
         .then(
           (r) => ({ ok: true as const, r }),
           (err: unknown) => ({ ok: false as const, err }),
@@ -333,14 +427,14 @@ async function runOne(
       aborted,
     ]);
     if (outcome === 'aborted') {
-      runner().kill();
+      runner.kill();
       // Cut short: not a result. It is recorded as such and never replaces an earlier result.
       return { ...base, status: 'not-run', ms: Math.round(performance.now() - started), message: 'the run was cancelled', logs: [] };
     }
     if (!outcome.ok) {
       // The runner hung or died: replace it so the next checks still run.
       const message = errorMessage(outcome.err);
-      await restart().catch(() => undefined);
+      await runner.start().catch(() => undefined);
       return {
         ...base,
         status: outcome.err instanceof IpcTimeout ? 'timeout' : 'error',

@@ -243,6 +243,7 @@ const checks: DeclareChecks = (check) => {
       title: 'Broker down under traffic: 0 events missing from the read model 5 s after recovery',
       kind: 'chaos',
       chaos: 'broker_down',
+      timing: true,
       timeoutMs: 60_000,
     },
     async (t) => {

@@ -75,6 +75,7 @@ const checks: DeclareChecks = (check) => {
       title: 'never_ready: wait-healthy gives up within its deadline, one line per host',
       kind: 'chaos',
       chaos: 'never_ready',
+      timing: true,
       timeoutMs: 60_000,
     },
     async (t) => {

@@ -96,7 +96,13 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'hang-split',
-    { title: 'hang_some: timeouts match the hung requests, and the run ends', kind: 'chaos', chaos: 'hang_some', timeoutMs: 120_000 },
+    {
+      title: 'hang_some: timeouts match the hung requests, and the run ends',
+      kind: 'chaos',
+      chaos: 'hang_some',
+      timing: true,
+      timeoutMs: 120_000,
+    },
     async (t) => {
       await allReady(t);
       await t.resetMetrics();
@@ -117,7 +123,13 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'tail-latency',
-    { title: 'slow_replica: p99 shows the slow replica, p50 does not', kind: 'chaos', chaos: 'slow_replica', timeoutMs: 120_000 },
+    {
+      title: 'slow_replica: p99 shows the slow replica, p50 does not',
+      kind: 'chaos',
+      chaos: 'slow_replica',
+      timing: true,
+      timeoutMs: 120_000,
+    },
     async (t) => {
       await allReady(t);
       const { report } = await loadTest(t, ['--requests', '200', '--concurrency', '8', '--timeout-ms', '5000']);

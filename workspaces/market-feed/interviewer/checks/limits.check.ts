@@ -197,7 +197,13 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'health-slow-dependency',
-    { title: 'slow_dependency: /health fast, replica kept, clients connected', kind: 'chaos', chaos: 'slow_dependency', timeoutMs: 60_000 },
+    {
+      title: 'slow_dependency: /health fast, replica kept, clients connected',
+      kind: 'chaos',
+      chaos: 'slow_dependency',
+      timing: true,
+      timeoutMs: 60_000,
+    },
     async (t) => {
       const since = Date.now();
       // Three probe rounds after the store became slow.
@@ -261,7 +267,13 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'fast-client-p99',
-    { title: "slow_consumers: a fast client's p99 delay < 250 ms", kind: 'chaos', chaos: 'slow_consumers', timeoutMs: 60_000 },
+    {
+      title: "slow_consumers: a fast client's p99 delay < 250 ms",
+      kind: 'chaos',
+      chaos: 'slow_consumers',
+      timing: true,
+      timeoutMs: 60_000,
+    },
     async (t) => {
       for (let i = 0; i < 60; i++) {
         const crowd = (await t.http('lb').get('/_lb/crowd')).body as { slow: { opened: number } };
@@ -286,7 +298,7 @@ const checks: DeclareChecks = (check) => {
 
   check(
     'connection-storm',
-    { title: 'connection_storm: 500 clients, 500 snapshots', kind: 'chaos', chaos: 'connection_storm', timeoutMs: 60_000 },
+    { title: 'connection_storm: 500 clients, 500 snapshots', kind: 'chaos', chaos: 'connection_storm', timing: true, timeoutMs: 60_000 },
     async (t) => {
       let storm: { target: number; snapshots: number; failed: number; done: boolean; errors: string[]; p99Ms: number } | undefined;
       for (let i = 0; i < 160; i++) {
