@@ -11,7 +11,10 @@
  *                mutant running the whole suite in a pool of 3 (FAULTLINE_MUTATION_SELECTION=off,
  *                FAULTLINE_MUTATION_POOL=3); after = the new helpers, per-test coverage, only the
  *                covering tests per mutant, stopped at the first failure, a pool sized to the
- *                machine. Both get the new check order and runner start. Time to the first result too.
+ *                machine, mutation checks in warm test workers beside the chaos checks. Both get the
+ *                new check order and runner start. Time to the first result too.
+ *   per file     after, but each test file of a mutation check in a process of its own
+ *                (FAULTLINE_TEST_WORKERS=off): what the warm test workers change
  *
  *   every        each exercise's reference: `npm test` (one process) beside `npm run test:isolated`
  *                (a process per test file)
@@ -32,6 +35,8 @@ interface Variant {
   name: string;
   solution: 'reference' | 'starter';
   before: boolean;
+  /** Mutation checks in a process per test file instead of warm test workers (FAULTLINE_TEST_WORKERS=off). */
+  perFile?: boolean;
   dir: string;
   stateFile: string;
   env: NodeJS.ProcessEnv;
@@ -56,7 +61,11 @@ function scaffold(base: string, v: Omit<Variant, 'dir' | 'stateFile' | 'env'>, h
     current.scripts['test'] = then;
     fs.writeFileSync(file, JSON.stringify(current, null, 2) + '\n');
   }
-  const sessionEnv = v.before ? { ...env, FAULTLINE_MUTATION_SELECTION: 'off', FAULTLINE_MUTATION_POOL: '3' } : env;
+  const sessionEnv = v.before
+    ? { ...env, FAULTLINE_MUTATION_SELECTION: 'off', FAULTLINE_MUTATION_POOL: '3' }
+    : v.perFile
+      ? { ...env, FAULTLINE_TEST_WORKERS: 'off' }
+      : env;
   return { ...v, dir, stateFile: path.join(base, `${path.basename(dir)}.state.json`), env: sessionEnv };
 }
 
@@ -139,6 +148,7 @@ export async function run(args: string[]): Promise<string> {
   const home = path.join(base, 'home');
   const variants = [
     { name: 'reference, before', solution: 'reference' as const, before: true },
+    { name: 'reference, a process per test file', solution: 'reference' as const, before: false, perFile: true },
     { name: 'reference, after', solution: 'reference' as const, before: false },
     { name: 'starter, before', solution: 'starter' as const, before: true },
     { name: 'starter, after', solution: 'starter' as const, before: false },
@@ -181,7 +191,7 @@ export async function run(args: string[]): Promise<string> {
   });
   const pairs = ['reference', 'starter'].map((s) => {
     const before = variants.find((v) => v.solution === s && v.before) as Variant;
-    const after = variants.find((v) => v.solution === s && !v.before) as Variant;
+    const after = variants.find((v) => v.solution === s && !v.before && !v.perFile) as Variant;
     const t = median(tests.get(before.name) ?? []) / median(tests.get(after.name) ?? []);
     const c = median((checks.get(before.name) ?? []).map((r) => r.ms)) / median((checks.get(after.name) ?? []).map((r) => r.ms));
     return `${s}: npm test ${t.toFixed(1)}× faster, check ${c.toFixed(1)}× faster`;
