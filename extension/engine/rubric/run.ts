@@ -337,7 +337,7 @@ export async function runRubric(
     const pooled = [...plan.mutation];
     const pool = (async () => {
       if (pooled.length === 0) return;
-      await runners.mutation.ready();
+      // A runner that cannot start gives each mutation check an error result (see runOne), not the run.
       await Promise.all(
         Array.from({ length: Math.min(mutationPool(), pooled.length) }, async () => {
           for (let next = pooled.shift(); next; next = pooled.shift()) await runCheck(next[0], next[1]);
