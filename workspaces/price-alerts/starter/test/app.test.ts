@@ -24,14 +24,11 @@ describe('app', () => {
   });
 
   it('answers malformed JSON with a 422', async () => {
-    const res = await fetch(`${app.baseUrl}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"email": ',
+    const res = await app.client().request<ValidationErrorJson>('POST', '/auth/register', {
+      raw: { contentType: 'application/json', text: '{"email": ' },
     });
     assert.equal(res.status, 422);
-    const body = (await res.json()) as ValidationErrorJson;
-    assert.equal(body.detail[0].type, 'json_invalid');
+    assert.equal(res.body.detail[0].type, 'json_invalid');
   });
 
   it('answers missing fields with a FastAPI-style 422', async () => {

@@ -1,11 +1,12 @@
 /**
  * Test helpers: every test gets its own app instance listening on a random
- * port, backed by a fresh (migrated + seeded) SQLite file that is deleted
- * afterwards. Tests therefore never depend on each other or on their order.
+ * port, backed by a fresh (migrated + seeded) SQLite database of its own.
+ * Tests therefore never depend on each other or on their order.
  *
  * Fast by design: the database is migrated and seeded once per test process
- * (a template file) and each test gets its own copy of it; passwords are
- * hashed with the lowest bcrypt cost (`bcryptCost: 4`, see AppConfig).
+ * (a template) and each test gets its own copy of it, in memory; passwords are
+ * hashed with the lowest bcrypt cost (`bcryptCost: 4`, see AppConfig); the
+ * client is a thin layer over node:http.
  *
  *   describe('watchlist', () => {
  *     const app = useTestApp();
@@ -18,7 +19,7 @@
  *   });
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,12 +133,13 @@ export interface AlertJson {
 
 export interface ApiResponse<T> {
   status: number;
-  headers: Headers;
+  /** Response headers, names in lower case. */
+  headers: IncomingHttpHeaders;
   /** The parsed JSON body (null for an empty body, e.g. 204). */
   body: T;
 }
 
-/** A tiny fetch wrapper bound to one server and (optionally) one bearer token. */
+/** A tiny HTTP client bound to one server and (optionally) one bearer token. */
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -166,20 +168,41 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
-  async request<T>(method: string, path: string, payload?: { json?: unknown; form?: Record<string, string> }): Promise<ApiResponse<T>> {
+  /**
+   * Sends one request. The body is JSON (`json`), a form (`form`) or any text
+   * with its content type (`raw`, e.g. malformed JSON).
+   */
+  async request<T>(
+    method: string,
+    path: string,
+    payload?: { json?: unknown; form?: Record<string, string>; raw?: { contentType: string; text: string } },
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let body: string | undefined;
-    if (payload?.form) {
+    if (payload?.raw) {
+      headers['content-type'] = payload.raw.contentType;
+      body = payload.raw.text;
+    } else if (payload?.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(payload.form).toString();
     } else if (payload && 'json' in payload) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(payload.json);
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const res = await new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const req = http.request(`${this.baseUrl}${path}`, { method, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+        response.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    return { status: res.status, headers: res.headers, body: (res.text ? JSON.parse(res.text) : null) as T };
   }
 }
 
@@ -204,10 +227,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A migrated and seeded database file, made once per test process and copied by every test. */
-let template: Promise<string> | undefined;
+/** The bytes of a migrated and seeded database, made once per test process and copied by every test. */
+let template: Promise<Buffer> | undefined;
 
-function templateDatabase(): Promise<string> {
+function templateDatabase(): Promise<Buffer> {
   template ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'price-alerts-template-'));
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -216,24 +239,25 @@ function templateDatabase(): Promise<string> {
     try {
       await migrateLatest(db);
       await seedStocks(db);
-      // Fold the write-ahead log into the file, so a plain copy holds everything.
+      // Fold the write-ahead log into the file and leave WAL mode, so the file's bytes hold everything
+      // and open as a database in memory (which cannot have a write-ahead log).
       await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+      await db.raw('PRAGMA journal_mode = DELETE');
     } finally {
       await db.destroy();
     }
-    return file;
+    return fs.readFileSync(file);
   })();
   return template;
 }
 
-/** Starts a fresh app (own temp database, random port). Call `close()` when done. */
+/** Starts a fresh app (own database in memory, random port). Call `close()` when done. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const source = await templateDatabase();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'price-alerts-test-'));
   const config: AppConfig = {
     ...DEFAULT_CONFIG,
     port: 0,
-    databasePath: path.join(dir, 'test.db'),
+    databasePath: ':memory:',
     jwtSecret: 'test-secret',
     bcryptCost: 4,
     ...overrides,
@@ -241,8 +265,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   const level = process.env.TEST_LOG_LEVEL ?? 'silent';
   const logger = createLogger({ level: isLogLevel(level) ? level : 'silent' });
 
-  fs.copyFileSync(source, config.databasePath);
-  const db = openDatabase(config.databasePath);
+  // This test's own copy of the template, in memory.
+  const db = openDatabase(source);
 
   const server: Server = createApp({ db, logger, config }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
@@ -276,7 +300,6 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

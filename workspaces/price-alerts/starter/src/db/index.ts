@@ -11,14 +11,19 @@ interface SqliteConnection {
 /**
  * Opens (creating if needed) the SQLite database at `filename` through knex.
  * Every pooled connection gets WAL journaling, a busy timeout and foreign keys.
+ *
+ * `filename` may also be the bytes of a database file: it is then opened as a
+ * private in-memory copy of them (the tests give every test its own copy of a
+ * migrated template this way). A copy in memory has no write-ahead log.
  */
-export function openDatabase(filename: string): Knex {
-  if (filename !== ':memory:') {
+export function openDatabase(filename: string | Buffer): Knex {
+  if (typeof filename === 'string' && filename !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
   return knex({
     client: 'better-sqlite3',
-    connection: { filename },
+    // knex passes `filename` on to better-sqlite3 as it is, and better-sqlite3 takes bytes too.
+    connection: { filename: filename as string },
     useNullAsDefault: true,
     pool: {
       afterCreate(connection: SqliteConnection, done: (err: Error | null, connection: SqliteConnection) => void) {

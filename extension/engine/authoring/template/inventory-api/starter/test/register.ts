@@ -9,7 +9,8 @@
  * file it gets back a one-line CommonJS module that requires the file, so the file and
  * everything it imports go through `require` (and sucrase).
  *
- * Node loads this file itself (type stripping, Node ≥ 22.18): only erasable TypeScript here.
+ * The test script requires sucrase before this file, so sucrase compiles it too: Node's own type
+ * stripping would first load its TypeScript parser, about 50 ms of every run.
  */
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
