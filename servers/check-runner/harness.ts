@@ -15,7 +15,7 @@ import type { CandidateTestRun, CheckOutcome } from '../../extension/engine/mode
 import { controlApi } from '../../extension/engine/protocol/control';
 import { apiClient } from '../../extension/engine/protocol/rpc';
 import { changedLines, coveringTests, type RunCoverage } from '../../extension/engine/process/coverage';
-import { runCandidateProgram, runCandidateTests, type TestRunResult } from '../../extension/engine/process/testRun';
+import { runCandidateProgram, runCandidateTests, sourceParser, type TestRunResult } from '../../extension/engine/process/testRun';
 import { TestWorkers } from '../../extension/engine/process/testWorkers';
 import { candidateFiles } from '../../extension/engine/rubric/reuse';
 import { loadSqlite } from '../shared/sqlite';
@@ -286,20 +286,37 @@ export class Harness {
     let run = this.testRuns.get(key);
     if (!run) {
       const { workspace, modules, preload, runtime } = this.config;
-      // Warm workers, unless every run is asked for as before (FAULTLINE_MUTATION_SELECTION=off:
-      // a process per test file, the reference the benchmarks and the score test compare with).
-      if (process.env['FAULTLINE_MUTATION_SELECTION'] === 'off' || process.env['FAULTLINE_TEST_WORKERS'] === 'off') {
-        run = runCandidateTests({ workspace, modules, preload, runtime, ...o });
-      } else {
-        if (!this.workers) {
-          this.workers = new TestWorkers({ workspace, modules, preload, runtime, size: this.config.pool, scratch: this.config.scratch });
-          this.workers.warm();
-        }
-        run = this.workers.run(o);
-      }
+      const workers = this.testWorkers();
+      run = workers ? workers.run(o) : runCandidateTests({ workspace, modules, preload, runtime, ...o });
       this.testRuns.set(key, run);
     }
     return run;
+  }
+
+  /**
+   * The warm test workers, started on first use; undefined when every run is asked for as before
+   * (FAULTLINE_MUTATION_SELECTION=off or FAULTLINE_TEST_WORKERS=off: a process per test file, the
+   * reference the benchmarks and the score test compare with).
+   */
+  private testWorkers(): TestWorkers | undefined {
+    if (process.env['FAULTLINE_MUTATION_SELECTION'] === 'off' || process.env['FAULTLINE_TEST_WORKERS'] === 'off') return undefined;
+    if (!this.workers) {
+      const { workspace, modules, preload, runtime, pool, scratch } = this.config;
+      this.workers = new TestWorkers({ workspace, modules, preload, runtime, size: pool, scratch });
+      this.workers.warm();
+    }
+    return this.workers;
+  }
+
+  /**
+   * Gets ready for the candidate's tests while the engine runs other checks: the test workers
+   * start (loading Node, the sandbox and the workspace's dependencies) and the parser that
+   * instruments sources for per-test coverage loads. Without it the first mutation check paid for
+   * both, about two seconds on the critical path of a run.
+   */
+  warm(): void {
+    this.testWorkers();
+    if (process.env['FAULTLINE_MUTATION_SELECTION'] !== 'off') sourceParser(this.config.modules);
   }
 
   /** Stops the test workers (their scratch copies go with the engine's folder). */

@@ -1,6 +1,7 @@
 /**
  * Hidden-check runner process: started by the engine for one rubric run, on the services'
- * runtime, with the run configuration in FAULTLINE_CHECK_RUN. Answers `load` and `run` over IPC.
+ * runtime, with the run configuration in FAULTLINE_CHECK_RUN. Answers `load`, `warm`, `run` and
+ * `close` over IPC.
  * TypeScript check files are compiled on the fly with the sucrase shipped with Faultline.
  */
 import * as path from 'node:path';
@@ -22,6 +23,10 @@ function main(): void {
   serveIpc<typeof CheckRunnerIpc>({
     load: () => harness.load(),
     run: ({ id }) => harness.run(id),
+    warm: () => {
+      harness.warm();
+      return {};
+    },
     close: () => {
       harness.close();
       return {};

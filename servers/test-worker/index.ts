@@ -15,9 +15,10 @@
  *   extension/engine/process/coverage.ts), split by test with root hooks, returned with the result.
  *
  * Started with `--require <preload> -r sucrase/register/ts`: the sandbox and its guards are the
- * services' own. The worker dies with its parent (the preload's orphan watchdog).
+ * services' own. The workspace's dependencies load at start, before the first job. The worker dies with its parent (the preload's orphan watchdog).
  */
-import { registerHooks } from 'node:module';
+import * as fs from 'node:fs';
+import { createRequire, registerHooks } from 'node:module';
 import * as path from 'node:path';
 import type * as NodeTest from 'node:test';
 import type * as Reporters from 'node:test/reporters';
@@ -236,6 +237,34 @@ function coverageHooks(counts: number[]): () => { outside: Hits; tests: Record<s
     return { outside, tests };
   };
 }
+
+// --- a warm start -----------------------------------------------------------------------------
+
+/**
+ * The workspace's dependencies (the `dependencies` of its package.json) load at start, while the
+ * engine runs other checks: the first job then pays for its tests, not for express or knex. One
+ * that cannot load is left for the tests to meet, with its own error.
+ */
+function loadDependencies(): void {
+  const manifest = path.join(root, 'package.json');
+  let names: string[];
+  try {
+    const { dependencies } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, unknown> };
+    names = Object.keys(dependencies ?? {});
+  } catch {
+    return;
+  }
+  const load = createRequire(manifest);
+  for (const name of names) {
+    try {
+      load(name);
+    } catch {
+      // The tests meet it.
+    }
+  }
+}
+
+loadDependencies();
 
 // --- jobs -------------------------------------------------------------------------------------
 

@@ -205,6 +205,29 @@ describe('warm test workers (what mutation checks run in)', () => {
     assert.ok(third && third !== second, 'a new process after the exit');
   });
 
+  it("load the workspace's dependencies before their first run", async (t) => {
+    // `ms` is a dependency nothing in a worker loads by itself; the test file does not import it.
+    const loaded = [
+      "import assert from 'node:assert/strict';",
+      "import * as path from 'node:path';",
+      "import { it } from 'node:test';",
+      "it('finds ms loaded', () => assert.ok(Object.keys(require.cache).some((k) => k.includes(`${path.sep}ms${path.sep}`)), 'ms is not loaded'));",
+      '',
+    ].join('\n');
+    const run = async (dependencies: Record<string, string>) => {
+      const dir = workspace(t);
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'deps', private: true, dependencies }));
+      fs.writeFileSync(path.join(dir, 'test', 'deps.test.ts'), loaded);
+      return pool(t, dir).run({ files: ['test/deps.test.ts'], timeoutMs: 60_000 });
+    };
+    const warm = await run({ ms: '*' });
+    assert.equal(warm.passed, 1, warm.output);
+    // Without it in package.json, nothing loads it: the same test fails.
+    const cold = await run({});
+    assert.equal(cold.failed, 1, cold.output);
+    assert.match(cold.output, /ms is not loaded/);
+  });
+
   it('run a whole file when a selected test cannot be picked by name (a selection only widens)', async (t) => {
     const dir = workspace(t);
     const workers = pool(t, dir);

@@ -128,6 +128,11 @@ export type CheckInfo = Static<typeof CheckInfoSchema>;
 export const CheckRunnerIpc = {
   load: method(Empty, Type.Object({ checks: Type.Array(CheckInfoSchema), problems: Type.Array(Type.String()) })),
   run: method(Type.Object({ id: Type.String() }), CheckOutcomeSchema),
+  /**
+   * Gets ready to run the candidate's tests while other checks run: starts the warm test workers
+   * (which load the workspace's dependencies) and loads the parser that instruments sources.
+   */
+  warm: method(Empty, Empty),
   /** Stops what the runner started (the warm test workers) before it is killed. */
   close: method(Empty, Empty),
 };

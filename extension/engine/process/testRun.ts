@@ -254,15 +254,23 @@ export interface Instrumented {
  * declarations); nothing is written. Without TypeScript in the runtime modules, nothing is
  * instrumented (undefined).
  */
-export function instrumentSources(dir: string, run: string[], modules: string): Instrumented | undefined {
-  let ts: typeof TS;
+/**
+ * The parser that instruments sources: Faultline's own TypeScript (the check runner loads sucrase
+ * the same way), or undefined when it cannot be loaded. Loading it takes about half a second, so
+ * the check runner asks for it early (see `warm` in servers/check-runner).
+ */
+export function sourceParser(modules: string): typeof TS | undefined {
   try {
-    // Faultline's own TypeScript parses the sources (the check runner loads sucrase the same way).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ts = require(path.join(modules, 'typescript')) as typeof TS;
+    return require(path.join(modules, 'typescript')) as typeof TS;
   } catch {
     return undefined;
   }
+}
+
+export function instrumentSources(dir: string, run: string[], modules: string): Instrumented | undefined {
+  const ts = sourceParser(modules);
+  if (!ts) return undefined;
   const files: Instrumented['files'] = [];
   const all = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })

@@ -199,6 +199,15 @@ class RunnerSlot {
     return this.loading;
   }
 
+  /**
+   * Starts the runner and has it get ready for the candidate's tests (test workers, the coverage
+   * parser) while other checks run. A runner that cannot start is left to `ready` to report.
+   */
+  warm(): void {
+    const runner = this.start().then(() => this.runner?.ipc.call('warm', {}, 30_000));
+    runner.catch(() => undefined);
+  }
+
   /** The runner, once it has loaded the check files (started now if it is not). */
   async ready(): Promise<ChildGroup<typeof CheckRunnerIpc>> {
     if (!this.loading || !this.runner) this.start().catch(() => undefined);
@@ -331,8 +340,9 @@ export async function runRubric(
       if (opts.signal?.aborted) aborted = true;
     };
     const plan = runPlan([...selected], infos);
-    // The mutation checks' runner loads the check files while the first checks run.
-    if (plan.mutation.length > 0) runners.mutation.start().catch(() => undefined);
+    // The mutation checks' runner loads the check files and gets its test workers ready while the
+    // first checks run.
+    if (plan.mutation.length > 0) runners.mutation.warm();
     for (const [id, where] of plan.first) await runCheck(id, where);
     const pooled = [...plan.mutation];
     const pool = (async () => {
