@@ -12,7 +12,8 @@
  *                FAULTLINE_MUTATION_POOL=3); after = the new helpers, per-test coverage, only the
  *                covering tests per mutant, stopped at the first failure, a pool sized to the
  *                machine, mutation checks in warm test workers beside the chaos checks. Both get the
- *                new check order and runner start. Time to the first result too.
+ *                new check order, the runners' warm start and the room's service settings of today
+ *                (the manifest's env, e.g. BCRYPT_COST=4). Time to the first result too.
  *   per file     after, but each test file of a mutation check in a process of its own
  *                (FAULTLINE_TEST_WORKERS=off): what the warm test workers change
  *
