@@ -3,10 +3,10 @@
  * and starter). Each round runs every variant once, interleaved, so load spikes hit all of them:
  *
  *   floor        `node -r sucrase/register/ts --test` on an empty test file (same runtime and loader)
- *   npm test     the candidate's suite as `npm test` runs it, before issue 17 (git 0cf41a6: its
- *                test script, one process per test file, and its helpers, migrations and seed in
- *                every test) and after (every file in one process, a template database copied per
- *                test)
+ *   npm test     the candidate's suite as `npm test` runs it, beside the floor, before any session
+ *                is up: before issue 17 (git 0cf41a6: its test script, one process per test file,
+ *                and its helpers, migrations and seed in every test) and after (every file in one
+ *                process, a template database copied per test, compiled files kept)
  *   check        a full `faultline check` on a running session: before = those helpers and every
  *                mutant running the whole suite in a pool of 3 (FAULTLINE_MUTATION_SELECTION=off,
  *                FAULTLINE_MUTATION_POOL=3); after = the new helpers, per-test coverage, only the
@@ -164,11 +164,15 @@ export async function run(args: string[]): Promise<string> {
   const checks = new Map<string, { ms: number; first: number; points: number }[]>();
   let every: string[] = [];
   try {
-    for (const v of variants) stops.push(await up(v));
+    // The floor and the candidate's `npm test` first, before any session is up: a check's
+    // aftermath (its runners winding down) must not land on them.
     for (let r = 0; r < rounds; r++) {
       const ref = variants[0] as Variant;
       floorMs.push(timed(node, ['-r', 'sucrase/register/ts', '--test', empty], ref.dir));
       for (const v of variants) tests.set(v.name, [...(tests.get(v.name) ?? []), npmTest(v.dir)]);
+    }
+    for (const v of variants) stops.push(await up(v));
+    for (let r = 0; r < rounds; r++) {
       for (const v of variants) checks.set(v.name, [...(checks.get(v.name) ?? []), await runCheck(['--state', v.stateFile], v.env)]);
       process.stderr.write(`round ${r + 1}/${rounds} done\n`);
     }

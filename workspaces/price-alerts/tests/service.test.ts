@@ -105,6 +105,36 @@ describe('price-alerts exercise', () => {
     });
   }
 
+  it('npm test compiles only the files that changed since the last run, and runs without its cache', async () => {
+    const dir = await scaffold('compile-cache');
+    const cache = path.join(dir, 'node_modules', '.cache', 'sucrase');
+    const entries = () => new Map(fs.readdirSync(cache).map((name) => [name, fs.statSync(path.join(cache, name)).ino]));
+
+    const first = await npmRun(dir, 'test');
+    assert.equal(first.counts.fail, 8, first.output);
+    const before = entries();
+    assert.ok(before.size > 20, `${before.size} compiled files kept`);
+
+    // The candidate's edits: the reference's alerts and tests over the starter's.
+    const reference = path.join(exerciseDir(__filename), 'solutions', 'reference');
+    const edited = ['src/alerts/service.ts', 'src/alerts/routes.ts', 'test/price-alerts.test.ts'];
+    for (const file of edited) fs.copyFileSync(path.join(reference, file), path.join(dir, file));
+    const second = await npmRun(dir, 'test');
+    assert.equal(second.code, 0, second.output);
+    assert.equal(second.counts.fail, 0, second.output);
+    const after = entries();
+    // Each edited file compiled once more; every other file's output read back, not written again.
+    assert.equal(after.size, before.size + edited.length);
+    for (const [name, ino] of before) assert.equal(after.get(name), ino, `${name} was written again`);
+
+    // A cache that cannot be written (a file where its folder goes) only costs time.
+    fs.rmSync(cache, { recursive: true });
+    fs.writeFileSync(cache, 'not a folder');
+    const third = await npmRun(dir, 'test');
+    assert.equal(third.code, 0, third.output);
+    assert.equal(third.counts.pass, second.counts.pass, third.output);
+  });
+
   it('the untouched starter type-checks strictly', async () => {
     const tsc = await npmRun(await scaffold('starter-tsc'), 'typecheck');
     assert.equal(tsc.code, 0, tsc.output);

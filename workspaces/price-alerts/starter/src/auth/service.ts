@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import type { Knex } from 'knex';
@@ -56,9 +57,20 @@ export async function authenticateUser(db: Knex, username: string, password: str
   return (await bcrypt.compare(password, user.hashed_password)) ? user : undefined;
 }
 
+/**
+ * The HMAC key object for a secret, made once. Given the secret as a string, jsonwebtoken would
+ * first try to read it as a PEM key, and throw and catch that error, on every sign and verify.
+ */
+const hmacKeys = new Map<string, KeyObject>();
+function hmacKey(secret: string): KeyObject {
+  let key = hmacKeys.get(secret);
+  if (!key) hmacKeys.set(secret, (key = createSecretKey(secret, 'utf8')));
+  return key;
+}
+
 /** A signed HS256 JWT whose `sub` is the username. */
 export function createAccessToken(config: AppConfig, username: string): string {
-  return jwt.sign({ sub: username }, config.jwtSecret, {
+  return jwt.sign({ sub: username }, hmacKey(config.jwtSecret), {
     algorithm: 'HS256',
     expiresIn: config.accessTokenExpireMinutes * 60,
   });
@@ -67,7 +79,7 @@ export function createAccessToken(config: AppConfig, username: string): string {
 /** The username in a valid, unexpired token, otherwise null. */
 export function verifyAccessToken(config: AppConfig, token: string): string | null {
   try {
-    const payload = jwt.verify(token, config.jwtSecret, { algorithms: ['HS256'] });
+    const payload = jwt.verify(token, hmacKey(config.jwtSecret), { algorithms: ['HS256'] });
     if (typeof payload === 'object' && typeof payload.sub === 'string' && payload.sub !== '') return payload.sub;
     return null;
   } catch {

@@ -5,12 +5,15 @@ import { migrationSource } from './migrations';
 
 /** The subset of a better-sqlite3 connection used when a pool connection is created. */
 interface SqliteConnection {
+  /** True for a database in memory, which has no write-ahead log. */
+  readonly memory: boolean;
   pragma(source: string): unknown;
 }
 
 /**
  * Opens (creating if needed) the SQLite database at `filename` through knex.
- * Every pooled connection gets WAL journaling, a busy timeout and foreign keys.
+ * Every pooled connection gets foreign keys and a busy timeout; a database file also gets WAL
+ * journaling.
  *
  * `filename` may also be the bytes of a database file: it is then opened as a
  * private in-memory copy of them (the tests give every test its own copy of a
@@ -28,7 +31,7 @@ export function openDatabase(filename: string | Buffer): Knex {
     pool: {
       afterCreate(connection: SqliteConnection, done: (err: Error | null, connection: SqliteConnection) => void) {
         try {
-          connection.pragma('journal_mode = WAL');
+          if (!connection.memory) connection.pragma('journal_mode = WAL');
           connection.pragma('busy_timeout = 5000');
           connection.pragma('foreign_keys = ON');
           done(null, connection);
