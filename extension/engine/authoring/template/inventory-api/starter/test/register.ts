@@ -62,14 +62,15 @@ function compiled(filename: string, source: string): string {
     // Not compiled yet.
   }
   const { code } = transform(source, { transforms: ['imports', 'typescript'], filePath: filename });
+  // Written whole, then renamed: a run that is interrupted, or another run reading, never sees half a file.
+  const partial = `${cached}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(CACHE, { recursive: true });
-    // Written whole, then renamed: a run that is interrupted, or another run reading, never sees half a file.
-    const partial = `${cached}.${process.pid}.tmp`;
     fs.writeFileSync(partial, code);
     fs.renameSync(partial, cached);
   } catch {
-    // A cache that cannot be written only makes the next run slower.
+    // A cache that cannot be written only makes the next run slower (and keeps no half-written file).
+    if (fs.existsSync(partial)) fs.rmSync(partial, { force: true });
   }
   return code;
 }
