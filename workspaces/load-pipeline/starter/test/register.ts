@@ -70,7 +70,7 @@ function compiled(filename: string, source: string): string {
     fs.renameSync(partial, cached);
   } catch {
     // A cache that cannot be written only makes the next run slower (and keeps no half-written file).
-    if (fs.existsSync(partial)) fs.rmSync(partial, { force: true });
+    if (fs.existsSync(partial)) fs.rmSync(partial);
   }
   return code;
 }
