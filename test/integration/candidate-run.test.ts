@@ -62,7 +62,9 @@ describe("the candidate's programs", () => {
       preload,
       runtime,
       entry: 'hang.js',
-      timeoutMs: 500,
+      // The budget covers the sandboxed start too: on a loaded CI machine (every test file at once
+      // on 2 cores) 500 ms once ran out before the first line was printed.
+      timeoutMs: 5_000,
     });
     assert.deepEqual([run.code, run.signal, run.timedOut, run.stdout.trim()], [null, 'SIGKILL', true, 'started']);
   });
