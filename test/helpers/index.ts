@@ -44,12 +44,13 @@ export interface ScriptRun {
 }
 
 /** `npm run <script>` in a workspace, as a candidate would, on the services' Node. */
-export function npmRun(dir: string, script: string): Promise<ScriptRun> {
+export function npmRun(dir: string, script: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ScriptRun> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${path.dirname(nodeForServices)}${path.delimiter}${process.env['PATH'] ?? ''}`,
       NO_COLOR: '1',
+      ...extraEnv,
     };
     delete env['NODE_TEST_CONTEXT']; // we are inside node:test ourselves; the workspace's runner must not report to us
     const child = spawn('npm', ['run', '--silent', script], { cwd: dir, env });

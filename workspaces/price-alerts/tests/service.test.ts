@@ -133,6 +133,22 @@ describe('price-alerts exercise', () => {
     const third = await npmRun(dir, 'test');
     assert.equal(third.code, 0, third.output);
     assert.equal(third.counts.pass, second.counts.pass, third.output);
+
+    // Compiled files keep sucrase's source map: with source maps on, as in the editor's debugger,
+    // a failure points at the TypeScript line and column, whether compiled now or read back.
+    fs.rmSync(cache);
+    const where = [
+      "import { it } from 'node:test';",
+      "const label: string = 'x';",
+      "it('where', () => { const n: number = 1; throw new Error(label + n); });",
+    ];
+    fs.writeFileSync(path.join(dir, 'test', 'where.test.ts'), `${where.join('\n')}\n`);
+    const column = (where[2] ?? '').indexOf('new Error') + 1;
+    for (const pass of ['compiled', 'read back']) {
+      const run = await npmRun(dir, 'test', { NODE_OPTIONS: '--enable-source-maps' });
+      assert.equal(run.counts.fail, 1, run.output);
+      assert.ok(run.output.includes(`where.test.ts:3:${column})`), `${pass}: the failure's position is the TypeScript's\n${run.output}`);
+    }
   });
 
   it('the untouched starter type-checks strictly', async () => {

@@ -52,7 +52,10 @@ extensions['.ts'] = (module, filename) => {
   module._compile(compiled(filename, fs.readFileSync(filename, 'utf8')), filename);
 };
 
-/** Sucrase's output for a file (the same options as sucrase/register/ts), from the cache when it is there. */
+/**
+ * Sucrase's output for a file, as sucrase/register/ts makes it (with its source map inline, which
+ * the editor's debugger and --enable-source-maps read), from the cache when it is there.
+ */
 function compiled(filename: string, source: string): string {
   const key = createHash('sha256').update(`${SUCRASE_VERSION}\0${filename}\0`).update(source).digest('hex');
   const cached = path.join(CACHE, `${key}.js`);
@@ -61,7 +64,13 @@ function compiled(filename: string, source: string): string {
   } catch {
     // Not compiled yet.
   }
-  const { code } = transform(source, { transforms: ['imports', 'typescript'], filePath: filename });
+  const { code: js, sourceMap } = transform(source, {
+    transforms: ['imports', 'typescript'],
+    filePath: filename,
+    sourceMapOptions: { compiledFilename: filename },
+  });
+  const map = Buffer.from(JSON.stringify(sourceMap)).toString('base64');
+  const code = `${js}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}`;
   // Written whole, then renamed: a run that is interrupted, or another run reading, never sees half a file.
   const partial = `${cached}.${process.pid}.tmp`;
   try {
