@@ -192,9 +192,20 @@ describe('candidate portal in Chromium', { skip: browserSkipReason ?? false }, (
     withPortal(tc, 'reconnect', async (open) => {
       const { page } = await open();
       const url = up.state.portal.url;
+      // The page retries within half a second and then shows "Reconnecting…", so reading the text
+      // after the offline state was seen races with that retry on a loaded machine. The page itself
+      // records the text at the moment the state turns offline.
+      await page.evaluate(`void (window.offlineText = new Promise((resolve) => {
+        const el = document.getElementById('connection');
+        new MutationObserver((_, observer) => {
+          if (el.dataset.state !== 'offline') return;
+          observer.disconnect();
+          resolve(el.textContent);
+        }).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+      }))`);
       assert.equal(await up.interrupt(), 0);
-      await page.waitForSelector('body[data-connection="offline"]');
-      assert.match((await page.textContent('#connection')) ?? '', /Disconnected — retrying/);
+      assert.match(await page.evaluate<string>('window.offlineText'), /Disconnected — retrying in \d+ s/);
+      await page.waitForSelector('body[data-connection="offline"]'); // back to it after each refused retry
       await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-offline.png'), fullPage: true });
       assert.equal(await page.locator('#hints li.hint').count(), 2, 'what was shown stays');
 
