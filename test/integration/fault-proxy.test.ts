@@ -216,24 +216,45 @@ describe('fault proxy', () => {
       unseeded++;
       return realRandom();
     };
+    // A blackholed request (partition) is held until the fault goes: it counts as "held" the moment
+    // the proxy holds it (its event). A client timeout deciding instead failed on a loaded machine,
+    // where an answered request took longer than the timeout. `settled` is when it has ended.
+    const outcome = (url: string, method: string, id: string, holdsUntilRemoved: boolean) => {
+      let seen: (r: string) => void = () => undefined;
+      const result = new Promise<string>((resolve) => (seen = resolve));
+      const onHold = (e: { fault: string }) => {
+        if (holdsUntilRemoved && e.fault === id) seen('held');
+      };
+      proxy.events.on('hold', onHold);
+      const settled = request(url, { method })
+        .then(
+          (x) => String(x.status),
+          (err: NodeJS.ErrnoException) => err.code ?? err.message,
+        )
+        .then((r) => {
+          proxy.events.off('hold', onHold);
+          seen(r);
+        });
+      return { result, settled };
+    };
     try {
       for (const type of randomFaults) {
         const run = async (seed: number) => {
           const id = add(type.type, params[type.type] ?? {}, { probability: 0.5, seed, listeners: ['api', 'web->api'] });
           const out: string[] = [];
+          const settled: Promise<void>[] = [];
           const call = calls[type.type] ?? { method: 'GET', path: '/bytes?n=64' };
           for (let i = 0; i < 12; i++) {
-            const r = await request(`${i % 2 ? edge : api}${call.path}`, { method: call.method, timeoutMs: 300 }).then(
-              (x) => String(x.status),
-              (err: NodeJS.ErrnoException) => err.code ?? err.message,
-            );
-            out.push(r);
+            const o = outcome(`${i % 2 ? edge : api}${call.path}`, call.method, id, type.type === 'partition');
+            out.push(await o.result);
+            settled.push(o.settled);
           }
+          proxy.removeFault(id); // lets the held requests through
+          await Promise.all(settled);
           const route = proxy
             .metrics()
             .find((m) => m.listener === 'api')
             ?.routes.find((x) => call.path.split('?')[0] === x.route);
-          proxy.removeFault(id);
           proxy.resetMetrics();
           return { out, acted: route?.faults[type.type] ?? 0 };
         };
