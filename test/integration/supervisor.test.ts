@@ -186,12 +186,13 @@ describe('supervisor', () => {
   });
 
   it('gives up on a service that never becomes healthy, with its log tail', async (t) => {
+    // 3 s: long enough for the service to be listening (and answering 503) on a loaded machine.
     const { sup } = supervise(t, [
-      service('sick', { env: { BEHAVIOR: 'never-healthy' }, health: { path: '/health', startupTimeoutMs: 800 } }),
+      service('sick', { env: { BEHAVIOR: 'never-healthy' }, health: { path: '/health', startupTimeoutMs: 3000 } }),
     ]);
     const err = await sup.start().catch((e: unknown) => e);
     assert.ok(err instanceof FaultlineError);
-    assert.match(err.message, /sick failed to start: not healthy within 800 ms \(GET \/health answered 503\)/);
+    assert.match(err.message, /sick failed to start: not healthy within 3000 ms \(GET \/health answered 503\)/);
     assert.match(err.details ?? '', /INFO {2}starting with behavior never-healthy/);
   });
 
@@ -246,7 +247,8 @@ describe('supervisor', () => {
   });
 
   it('reports a process whose event loop stops answering, and when it answers again', async (t) => {
-    const { sup, logs, next } = supervise(t, [service('api')], {}, { intervalMs: 50, timeoutMs: 200 });
+    // 1 s without an answer: a loaded machine can delay an idle service's answer by a few hundred ms.
+    const { sup, logs, next } = supervise(t, [service('api')], {}, { intervalMs: 100, timeoutMs: 1000 });
     await sup.start();
     const instance = () => sup.status()[0]!.instances[0]!;
     assert.equal(instance().unresponsive, undefined);
@@ -254,13 +256,13 @@ describe('supervisor', () => {
     sup.signal('api', 'SIGSTOP'); // what a breakpoint or a busy loop looks like from outside
     const e = await stuck;
     assert.equal(e.type === 'unresponsive' && e.service, 'api');
-    assert.match(instance().unresponsive?.detail ?? '', /event loop has not answered for 200 ms/);
+    assert.match(instance().unresponsive?.detail ?? '', /event loop has not answered for 1000 ms/);
     assert.equal(instance().state, 'healthy', 'still running: nothing is restarted behind the candidate');
     assert.ok(logs.some((r) => r.level === 'warn' && /not responding/.test(r.message)));
     const back = next((e) => e.type === 'responsive');
     sup.signal('api', 'SIGCONT');
     const r = await back;
-    assert.ok(r.type === 'responsive' && r.afterMs >= 200);
+    assert.ok(r.type === 'responsive' && r.afterMs >= 1000);
     assert.equal(instance().unresponsive, undefined);
     assert.ok(logs.some((l) => l.level === 'info' && /responding again after/.test(l.message)));
   });
