@@ -220,29 +220,27 @@ describe('fault proxy', () => {
     // the proxy holds it (its event). A client timeout deciding instead failed on a loaded machine,
     // where an answered request took longer than the timeout. `settled` is when it has ended.
     const outcome = (url: string, method: string, id: string, holdsUntilRemoved: boolean) => {
-      let seen: (r: string) => void = () => undefined;
-      const result = new Promise<string>((resolve) => (seen = resolve));
-      const onHold = (e: { fault: string }) => {
-        if (holdsUntilRemoved && e.fault === id) seen('held');
-      };
-      proxy.events.on('hold', onHold);
+      let onHold: (e: { fault: string }) => void = () => undefined;
+      const held = new Promise<string>((resolve) => {
+        onHold = (e) => {
+          if (e.fault === id) resolve('held');
+        };
+      });
+      if (holdsUntilRemoved) proxy.events.on('hold', onHold);
       const settled = request(url, { method })
         .then(
           (x) => String(x.status),
           (err: NodeJS.ErrnoException) => err.code ?? err.message,
         )
-        .then((r) => {
-          proxy.events.off('hold', onHold);
-          seen(r);
-        });
-      return { result, settled };
+        .finally(() => proxy.events.off('hold', onHold));
+      return { result: holdsUntilRemoved ? Promise.race([settled, held]) : settled, settled };
     };
     try {
       for (const type of randomFaults) {
         const run = async (seed: number) => {
           const id = add(type.type, params[type.type] ?? {}, { probability: 0.5, seed, listeners: ['api', 'web->api'] });
           const out: string[] = [];
-          const settled: Promise<void>[] = [];
+          const settled: Promise<string>[] = [];
           const call = calls[type.type] ?? { method: 'GET', path: '/bytes?n=64' };
           for (let i = 0; i < 12; i++) {
             const o = outcome(`${i % 2 ? edge : api}${call.path}`, call.method, id, type.type === 'partition');
